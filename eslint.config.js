@@ -1,0 +1,33 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Dependency direction (docs: ARCHITECTURE.md): http → domain → providers | db → lib; web → contracts.
+const forbid = (from, targets) => ({
+  files: [`src/${from}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: targets.map((t) => ({ group: [`**/${t}/*`, `**/${t}`], message: `${from}/ must not import ${t}/` })) },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules', '.deskpulse', 'coverage', 'bin'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['eslint.config.js', 'vitest.config.ts'], ...tseslint.configs.disableTypeChecked },
+  forbid('lib', ['domain', 'db', 'http', 'providers', 'jobs', 'cli', 'config']),
+  forbid('providers', ['db', 'http', 'domain', 'jobs', 'cli']),
+  forbid('db', ['http', 'domain', 'jobs', 'cli']),
+  forbid('domain', ['http', 'cli']),
+  forbid('contracts', ['db', 'http', 'domain', 'providers', 'jobs', 'cli']),
+);

@@ -1,0 +1,38 @@
+import { betterAuth } from 'better-auth';
+import type pg from 'pg';
+import type { Logger } from '../lib/logger.ts';
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+/**
+ * Password hashing, sessions and the session cookie are better-auth's (https://www.better-auth.com/docs).
+ * Workspaces, roles, invites and API keys are ours (see ARCHITECTURE.md): the reference product's invite links
+ * carry the role and are redeemable by anyone holding them, which better-auth's organization plugin does not do.
+ */
+export function createAuth(options: { pool: pg.Pool; secret: string; publicUrl: string; logger: Logger }) {
+  const log = options.logger.child({ component: 'better-auth' });
+  return betterAuth({
+    database: options.pool,
+    secret: options.secret,
+    baseURL: options.publicUrl,
+    basePath: '/auth',
+    telemetry: { enabled: false },
+    trustedOrigins: [options.publicUrl],
+    user: { modelName: 'auth_user' },
+    session: { modelName: 'auth_session', expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    account: { modelName: 'auth_account' },
+    verification: { modelName: 'auth_verification' },
+    emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 256 },
+    advanced: {
+      cookiePrefix: 'deskpulse',
+      // httpOnly + SameSite=Lax always; Secure whenever we are served over https.
+      useSecureCookies: options.publicUrl.startsWith('https://'),
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+    },
+    logger: {
+      log: (level, message) => log[level](message),
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

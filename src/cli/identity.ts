@@ -1,0 +1,154 @@
+import { createAuth } from '../auth/better-auth.ts';
+import { openDatabase, type OpenedDatabase } from '../db/open.ts';
+import { findUserByEmail } from '../db/repositories/users.ts';
+import * as apiKeys from '../domain/api-keys.ts';
+import { createWorkspace } from '../domain/workspaces.ts';
+import { AppError } from '../lib/app-error.ts';
+import type { CliContext } from './context.ts';
+
+async function withDatabase<T>(ctx: CliContext, fn: (db: OpenedDatabase) => Promise<T>): Promise<T> {
+  const database = await openDatabase(ctx.config, ctx.logger);
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+const print = (json: boolean | undefined, value: unknown, text: string) =>
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+
+export async function runWorkspaceCreate(
+  ctx: CliContext,
+  opts: {
+    name: string;
+    ownerEmail: string;
+    ownerName?: string;
+    ownerPasswordStdin?: boolean;
+    json?: boolean;
+  },
+): Promise<void> {
+  const password = opts.ownerPasswordStdin ? await readStdin() : undefined;
+  if (password !== undefined && (password.length < 10 || password.length > 256)) {
+    throw new AppError('invalid_body', 'the owner password must be 10 to 256 characters');
+  }
+  const email = opts.ownerEmail.toLowerCase();
+  await withDatabase(ctx, async (database) => {
+    const auth = createAuth({
+      pool: database.pool,
+      secret: database.authSecret,
+      publicUrl: ctx.config.publicUrl,
+      logger: ctx.logger,
+    });
+    let user = await findUserByEmail(database.db, email);
+    if (user && password !== undefined) {
+      throw new AppError('conflict', `${email} already has an account; omit --owner-password-stdin`);
+    }
+    if (!user) {
+      const name = opts.ownerName ?? email.split('@')[0] ?? email;
+      if (password !== undefined) {
+        await auth.api.signUpEmail({ body: { email, password, name } });
+      } else {
+        // A person without a password yet: they act through the key until they are given one.
+        const authContext = await auth.$context;
+        await authContext.internalAdapter.createUser(
+          { email, name, emailVerified: false },
+          { method: 'admin' },
+        );
+      }
+      user = await findUserByEmail(database.db, email);
+      if (!user) throw new Error('user was not created');
+    }
+    const workspace = await createWorkspace(database.db, { name: opts.name, ownerUserId: user.id });
+    const { apiKey, secret } = await apiKeys.createApiKey(database.db, {
+      workspaceId: workspace.id,
+      name: 'owner (cli)',
+      role: 'owner',
+      createdByUserId: user.id,
+    });
+    print(
+      opts.json,
+      {
+        workspace: { id: workspace.id, name: workspace.name },
+        owner: { id: user.id, email: user.email },
+        apiKey: { id: apiKey.id, role: apiKey.role, key: secret },
+      },
+      secret,
+    );
+  });
+}
+
+async function resolveWorkspace(database: OpenedDatabase, requested: string | undefined): Promise<string> {
+  if (requested) {
+    const found = await database.db
+      .selectFrom('workspaces')
+      .select('id')
+      .where('id', '=', requested)
+      .executeTakeFirst();
+    if (!found) throw new AppError('not_found', `no workspace ${requested}`);
+    return found.id;
+  }
+  const all = await database.db.selectFrom('workspaces').select('id').limit(2).execute();
+  if (all.length === 1 && all[0]) return all[0].id;
+  throw new AppError(
+    'invalid_body',
+    all.length === 0
+      ? 'no workspace exists yet: run `deskpulse workspace create`'
+      : 'several workspaces exist: pass --workspace <id>',
+  );
+}
+
+export async function runApiKeyCreate(
+  ctx: CliContext,
+  opts: { role: 'admin' | 'member'; name: string; workspace?: string; json?: boolean },
+): Promise<void> {
+  await withDatabase(ctx, async (database) => {
+    const workspaceId = await resolveWorkspace(database, opts.workspace);
+    const { apiKey, secret } = await apiKeys.createApiKey(database.db, {
+      workspaceId,
+      name: opts.name,
+      role: opts.role,
+      createdByUserId: null,
+    });
+    print(
+      opts.json,
+      { id: apiKey.id, workspaceId, role: apiKey.role, name: apiKey.name, key: secret },
+      secret,
+    );
+  });
+}
+
+export async function runApiKeyList(
+  ctx: CliContext,
+  opts: { workspace?: string; json?: boolean },
+): Promise<void> {
+  await withDatabase(ctx, async (database) => {
+    const workspaceId = await resolveWorkspace(database, opts.workspace);
+    const keys = await apiKeys.listApiKeys(database.db, workspaceId);
+    const rows = keys.map((k) => ({
+      id: k.id,
+      name: k.name,
+      role: k.role,
+      createdAt: k.createdAt.toISOString(),
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+      revokedAt: k.revokedAt?.toISOString() ?? null,
+    }));
+    if (opts.json) return print(true, rows, '');
+    console.table(rows.map((r) => ({ ...r, revokedAt: r.revokedAt ?? '', lastUsedAt: r.lastUsedAt ?? '' })));
+  });
+}
+
+export async function runApiKeyRevoke(ctx: CliContext, id: string): Promise<void> {
+  await withDatabase(ctx, async (database) => {
+    const key = await apiKeys.revokeApiKeyById(database.db, id);
+    process.stdout.write(`revoked ${key.id} (${key.name}, ${key.role})\n`);
+  });
+}

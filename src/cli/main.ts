@@ -1,0 +1,100 @@
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { ConfigError } from '../config/index.ts';
+import { AppError } from '../lib/app-error.ts';
+import { context, parseWith } from './context.ts';
+import { runApiKeyCreate, runApiKeyList, runApiKeyRevoke, runWorkspaceCreate } from './identity.ts';
+import { runMigrate, runServe } from './serve.ts';
+
+const program = new Command('deskpulse')
+  .description('Helpdesk metrics for support leads: server, worker and admin commands.')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+program
+  .command('serve')
+  .description('Run the HTTP API (embedded Postgres unless DATABASE_URL is set)')
+  .action(async () => runServe(context('info')));
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => runMigrate(context('info')));
+
+const workspace = program.command('workspace').description('Manage workspaces');
+workspace
+  .command('create')
+  .description('Create a workspace and its Owner; prints a new owner API key on stdout')
+  .requiredOption(
+    '--name <name>',
+    'workspace name',
+    parseWith(z.string().trim().min(1, 'must not be empty').max(100)),
+  )
+  .requiredOption(
+    '--owner-email <email>',
+    "owner's email",
+    parseWith(z.email('must be an email address').max(254)),
+  )
+  .option('--owner-name <name>', "owner's display name", parseWith(z.string().trim().min(1).max(100)))
+  .option(
+    '--owner-password-stdin',
+    "read the owner's sign-in password from stdin (else the owner signs in with the key only)",
+  )
+  .option('--json', 'print structured output')
+  .action(
+    async (opts: {
+      name: string;
+      ownerEmail: string;
+      ownerName?: string;
+      ownerPasswordStdin?: boolean;
+      json?: boolean;
+    }) => runWorkspaceCreate(context(), opts),
+  );
+
+const apikey = program.command('apikey').description('Manage workspace API keys');
+const workspaceOption = new Option(
+  '--workspace <id>',
+  'workspace id (optional when only one exists)',
+).argParser(parseWith(z.string().regex(/^ws_[0-9a-f]{20}$/, 'must be a workspace id like ws_…')));
+apikey
+  .command('create')
+  .description('Create an API key; prints the key on stdout (shown once)')
+  .addOption(
+    new Option('--role <role>', 'role the key carries').choices(['admin', 'member']).makeOptionMandatory(),
+  )
+  .option('--name <name>', 'a label for the key', parseWith(z.string().trim().min(1).max(100)), 'cli')
+  .addOption(workspaceOption)
+  .option('--json', 'print structured output')
+  .action(async (opts: { role: 'admin' | 'member'; name: string; workspace?: string; json?: boolean }) =>
+    runApiKeyCreate(context(), opts),
+  );
+apikey
+  .command('list')
+  .description("List a workspace's API keys (never their secrets)")
+  .addOption(workspaceOption)
+  .option('--json', 'print structured output')
+  .action(async (opts: { workspace?: string; json?: boolean }) => runApiKeyList(context(), opts));
+apikey
+  .command('revoke')
+  .description('Revoke an API key by id')
+  .argument(
+    '<id>',
+    'key id (key_…)',
+    parseWith(z.string().regex(/^key_[0-9a-f]{16}$/, 'must be a key id like key_…')),
+  )
+  .action(async (id: string) => runApiKeyRevoke(context(), id));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const message =
+    e instanceof ConfigError
+      ? e.message
+      : e instanceof AppError
+        ? e.message
+        : e instanceof Error
+          ? e.message
+          : String(e);
+  process.stderr.write(`deskpulse: error: ${message}\n`);
+  process.exitCode = 1;
+}

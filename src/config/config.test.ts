@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './index.ts';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded quick start on 127.0.0.1:3000 with sandbox on', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.dataDir.endsWith('.deskpulse')).toBe(true);
+    expect(c.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(c.sandbox).toBe(true);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+  });
+
+  it('requires a session secret in production with an external database', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://h/db' })).toThrow(
+      /DESKPULSE_AUTH_SECRET/,
+    );
+  });
+
+  it('never runs the sandbox in production, even when asked', () => {
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://h/db',
+      DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
+      DESKPULSE_SANDBOX: '1',
+    });
+    expect(c.sandbox).toBe(false);
+  });
+
+  it('treats empty values as unset and trims the public URL', () => {
+    const c = loadConfig({ PORT: '', DESKPULSE_PUBLIC_URL: 'https://metrics.example.com/' });
+    expect(c.port).toBe(3000);
+    expect(c.publicUrl).toBe('https://metrics.example.com');
+  });
+});

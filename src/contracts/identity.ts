@@ -1,0 +1,83 @@
+import { z } from '@hono/zod-openapi';
+import { AssignableRoleSchema, RoleSchema } from './common.ts';
+
+const Email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
+const Password = z.string().min(10).max(256);
+const Name = z.string().trim().min(1).max(100);
+
+export const SignUpBodySchema = z
+  .strictObject({ email: Email, password: Password, name: Name })
+  .openapi('SignUp');
+export const SignInBodySchema = z
+  .strictObject({ email: Email, password: z.string().min(1).max(256) })
+  .openapi('SignIn');
+
+export const UserSchema = z.object({ id: z.string(), email: z.string(), name: z.string() }).openapi('User');
+export const WorkspaceSummarySchema = z
+  .object({ id: z.string(), name: z.string() })
+  .openapi('WorkspaceSummary');
+
+export const MeSchema = z
+  .object({
+    user: UserSchema.nullable(),
+    workspace: WorkspaceSummarySchema.nullable(),
+    role: RoleSchema.nullable(),
+    via: z.enum(['session', 'api_key']),
+  })
+  .openapi('Me');
+
+export const CreateWorkspaceBodySchema = z.strictObject({ name: Name }).openapi('CreateWorkspace');
+export const WorkspaceSchema = z
+  .object({ id: z.string(), name: z.string(), timezone: z.string(), createdAt: z.iso.datetime() })
+  .openapi('Workspace');
+
+export const CreateApiKeyBodySchema = z
+  .strictObject({ name: Name, role: AssignableRoleSchema })
+  .openapi('CreateApiKey');
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: RoleSchema,
+    createdAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+  })
+  .openapi('ApiKey');
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().openapi({ description: 'The secret. Shown once; store it now.' }),
+}).openapi('CreatedApiKey');
+
+export const CreateInviteBodySchema = z.strictObject({ role: AssignableRoleSchema }).openapi('CreateInvite');
+export const InviteSchema = z
+  .object({
+    id: z.string(),
+    role: RoleSchema,
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+    acceptedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+  })
+  .openapi('Invite');
+export const CreatedInviteSchema = InviteSchema.extend({
+  token: z.string(),
+  url: z.string().openapi({ description: 'Single-use link; shown once. Expires in 7 days.' }),
+}).openapi('CreatedInvite');
+export const AcceptInviteBodySchema = z
+  .strictObject({ token: z.string().min(1).max(128) })
+  .openapi('AcceptInvite');
+
+export const MemberSchema = z
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: RoleSchema,
+    joinedAt: z.iso.datetime(),
+  })
+  .openapi('Member');
+export const UpdateMemberBodySchema = z.strictObject({ role: AssignableRoleSchema }).openapi('UpdateMember');
+export const UserIdParamSchema = z.object({ userId: z.string().min(1).max(64) });

@@ -1,0 +1,88 @@
+import pg from 'pg';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createDb, type DbHandle } from './client.ts';
+import { loadOrCreateDataDirSecrets } from './data-dir.ts';
+import { openEmbeddedPostgres } from './embedded.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export interface OpenedDatabase extends DbHandle {
+  url: string;
+  authSecret: string;
+  embedded: boolean;
+}
+
+const DATABASE = 'deskpulse';
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount)
+      await client.query(`create database ${name}`).catch((e: { code?: string }) => {
+        // 42P04 duplicate_database: a concurrent first start created it.
+        if (e.code !== '42P04') throw e;
+      });
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The one way a process gets its database: DATABASE_URL when set, otherwise the embedded server in the data dir
+ * (started, or joined when another process already runs it). Migrations are applied before anything uses it.
+ */
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  options: { migrate?: boolean } = {},
+): Promise<OpenedDatabase> {
+  const needsDataDirSecrets = !config.databaseUrl || !config.authSecret;
+  const dataDir = needsDataDirSecrets ? await loadOrCreateDataDirSecrets(config.dataDir) : undefined;
+  if (dataDir?.created && !config.authSecret) {
+    logger.warn(
+      { dataDir: config.dataDir },
+      'generated a session secret into the data dir (set DESKPULSE_AUTH_SECRET in production)',
+    );
+  }
+  const authSecret = config.authSecret ?? dataDir?.secrets.authSecret;
+  if (!authSecret) throw new Error('no session secret');
+
+  let url = config.databaseUrl;
+  let stopEmbedded = async () => undefined as void;
+  if (!url) {
+    const secrets = dataDir?.secrets;
+    if (!secrets) throw new Error('no data dir secrets');
+    const pgServer = await openEmbeddedPostgres({
+      dataDir: config.dataDir,
+      password: secrets.pgPassword,
+      port: config.embeddedPgPort,
+      logger,
+    });
+    await ensureDatabase(pgServer.url, DATABASE);
+    url = pgServer.url.replace(/\/postgres$/, `/${DATABASE}`);
+    stopEmbedded = pgServer.stop;
+  }
+  const handle = createDb(url);
+  try {
+    if (options.migrate !== false) {
+      const applied = await migrateToLatest(handle.db);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+    }
+  } catch (e) {
+    await handle.close();
+    await stopEmbedded();
+    throw e;
+  }
+  return {
+    ...handle,
+    url,
+    authSecret,
+    embedded: !config.databaseUrl,
+    close: async () => {
+      await handle.close();
+      await stopEmbedded();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { Db } from '../db/client.ts';
+import * as invites from '../db/repositories/invites.ts';
+import * as memberships from '../db/repositories/memberships.ts';
+import * as workspaces from '../db/repositories/workspaces.ts';
+import type { WorkspaceRole } from '../db/schema.ts';
+import { AppError } from '../lib/app-error.ts';
+import { randomToken, sha256Hex } from '../lib/crypto.ts';
+import { newId } from './ids.ts';
+import type { WorkspacePrincipal } from './roles.ts';
+
+export type Workspace = workspaces.Workspace;
+export type Member = memberships.Member;
+export type Invite = invites.Invite;
+
+/** Invite links expire after 7 days (product.md §7). */
+export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export async function createWorkspace(
+  db: Db,
+  input: { name: string; ownerUserId: string },
+): Promise<Workspace> {
+  return db.transaction().execute(async (trx) => {
+    const ws = await workspaces.insertWorkspace(trx, { id: newId('ws'), name: input.name });
+    await memberships.insertMembership(trx, { workspaceId: ws.id, userId: input.ownerUserId, role: 'owner' });
+    return ws;
+  });
+}
+
+export const findWorkspace = workspaces.findWorkspace;
+export const listMembers = memberships.listMembers;
+export const listInvites = invites.listInvites;
+
+export async function createInvite(
+  db: Db,
+  caller: WorkspacePrincipal,
+  input: { role: 'admin' | 'member' },
+): Promise<{ invite: Invite; token: string }> {
+  const token = randomToken(32);
+  const invite = await invites.insertInvite(db, {
+    id: newId('inv'),
+    workspaceId: caller.workspaceId,
+    role: input.role,
+    tokenHash: sha256Hex(token),
+    createdByUserId: caller.userId,
+    expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+  });
+  return { invite, token };
+}
+
+export async function revokeInvite(db: Db, caller: WorkspacePrincipal, id: string): Promise<void> {
+  if (!(await invites.revokeInvite(db, caller.workspaceId, id))) {
+    throw new AppError('not_found', `no pending invite ${id} in this workspace`);
+  }
+}
+
+export async function acceptInvite(
+  db: Db,
+  input: { token: string; userId: string },
+): Promise<{ workspace: Workspace; role: WorkspaceRole }> {
+  return db.transaction().execute(async (trx) => {
+    const invite = await invites.findInviteByTokenHash(trx, sha256Hex(input.token));
+    if (!invite || invite.revokedAt) throw new AppError('not_found', 'invite not found');
+    if (invite.acceptedAt) throw new AppError('invite_used', 'this invite has already been used');
+    if (invite.expiresAt.getTime() <= Date.now())
+      throw new AppError('invite_expired', 'this invite has expired');
+    if (await memberships.findMembership(trx, invite.workspaceId, input.userId)) {
+      throw new AppError('conflict', 'you are already a member of this workspace');
+    }
+    if (!(await invites.markInviteAccepted(trx, invite.id, input.userId))) {
+      throw new AppError('invite_used', 'this invite has already been used');
+    }
+    await memberships.insertMembership(trx, {
+      workspaceId: invite.workspaceId,
+      userId: input.userId,
+      role: invite.role,
+    });
+    const workspace = await workspaces.findWorkspace(trx, invite.workspaceId);
+    if (!workspace) throw new AppError('not_found', 'invite not found');
+    return { workspace, role: invite.role };
+  });
+}
+
+/** Only the Owner changes roles, and ownership is not transferred this way (product.md §7). */
+export async function changeMemberRole(
+  db: Db,
+  caller: WorkspacePrincipal,
+  userId: string,
+  role: 'admin' | 'member',
+): Promise<void> {
+  if (caller.role !== 'owner') throw new AppError('forbidden', 'only the owner changes roles');
+  const target = await memberships.findMembership(db, caller.workspaceId, userId);
+  if (!target) throw new AppError('not_found', `no member ${userId} in this workspace`);
+  if (target.role === 'owner') throw new AppError('forbidden', "the owner's role cannot be changed");
+  await memberships.updateMembershipRole(db, caller.workspaceId, userId, role);
+}
+
+/** Owner removes anyone but themselves; admins remove members only (product.md §7). */
+export async function removeMember(db: Db, caller: WorkspacePrincipal, userId: string): Promise<void> {
+  const target = await memberships.findMembership(db, caller.workspaceId, userId);
+  if (!target) throw new AppError('not_found', `no member ${userId} in this workspace`);
+  if (target.role === 'owner') throw new AppError('forbidden', 'the owner cannot be removed');
+  if (caller.role !== 'owner' && target.role !== 'member') {
+    throw new AppError('forbidden', 'admins can remove members only');
+  }
+  await memberships.deleteMembership(db, caller.workspaceId, userId);
+}

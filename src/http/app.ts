@@ -1,0 +1,99 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { AppError, type AppErrorCode } from '../lib/app-error.ts';
+import type { AppDeps, AppEnv } from './env.ts';
+import { renderError } from './errors.ts';
+import { registerApiKeyRoutes } from './routes/api-keys.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerSystemRoutes } from './routes/system.ts';
+import { registerWorkspaceRoutes } from './routes/workspaces.ts';
+
+const TARGET_CODE: Record<string, AppErrorCode> = {
+  json: 'invalid_body',
+  query: 'invalid_query',
+  param: 'invalid_params',
+  header: 'invalid_params',
+};
+
+const PLACEHOLDER_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Deskpulse</title></head>
+<body><h1>Deskpulse</h1><p>The service is running. API reference: <a href="/docs">/docs</a>.</p></body></html>`;
+
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    // Validation failures become the error contract with one detail per offending field.
+    defaultHook: (result) => {
+      if (result.success) return;
+      const details = result.error.issues.flatMap((i) => {
+        const at = i.path.map(String);
+        // One detail per unknown field, named by its own path, so a client can point at it.
+        if (i.code === 'unrecognized_keys') {
+          return i.keys.map((k) => ({ path: [...at, k].join('.'), message: 'unknown field' }));
+        }
+        return [{ path: at.join('.') || '(root)', message: i.message }];
+      });
+      const code = TARGET_CODE[result.target] ?? 'invalid_body';
+      throw new AppError(
+        code,
+        `invalid request ${result.target === 'json' ? 'body' : result.target}`,
+        details,
+      );
+    },
+  });
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }), async (c, next) => {
+    const start = performance.now();
+    c.set('deps', deps);
+    c.set('principal', null);
+    c.set('logger', deps.logger.child({ reqId: c.var.requestId }));
+    await next();
+    c.var.logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round(performance.now() - start),
+      },
+      'request',
+    );
+  });
+  app.use('*', secureHeaders());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: () => {
+        throw new AppError('payload_too_large', 'request body over 1 MiB');
+      },
+    }),
+  );
+
+  registerSystemRoutes(app);
+  registerAuthRoutes(app);
+  registerWorkspaceRoutes(app);
+  registerApiKeyRoutes(app);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Workspace API key: `Authorization: Bearer dpk_…`',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'deskpulse.session_token',
+    description: 'Browser session from POST /auth/sign-in',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Deskpulse API', version: '0.1.0', description: 'Helpdesk metrics for support leads.' },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Deskpulse API' }));
+  app.get('/', (c) => c.html(PLACEHOLDER_PAGE));
+
+  app.notFound((c) => renderError(new AppError('not_found', `no route ${c.req.method} ${c.req.path}`), c));
+  app.onError((err, c) => renderError(err, c));
+  return app;
+}

@@ -1,0 +1,79 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { authenticateApiKey } from '../domain/api-keys.ts';
+import { hasRole, type MinRole, type Principal, type WorkspacePrincipal } from '../domain/roles.ts';
+import { findFirstMembership, findMembership } from '../db/repositories/memberships.ts';
+import { AppError } from '../lib/app-error.ts';
+import type { AppEnv } from './env.ts';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+export const WORKSPACE_HEADER = 'x-workspace-id';
+
+async function identify(c: Context<AppEnv>): Promise<Principal | null> {
+  const { db, auth } = c.var.deps;
+  const authorization = c.req.header('authorization');
+  if (authorization !== undefined) {
+    const token = BEARER.exec(authorization)?.[1];
+    const key = token ? await authenticateApiKey(db, token) : undefined;
+    if (!key) throw new AppError('unauthenticated', 'invalid or revoked API key');
+    return { kind: 'api_key', apiKeyId: key.id, userId: null, workspaceId: key.workspaceId, role: key.role };
+  }
+  const session = await auth.api.getSession({ headers: c.req.raw.headers });
+  if (!session) return null;
+  const requested = c.req.header(WORKSPACE_HEADER);
+  const membership = requested
+    ? await findMembership(db, requested, session.user.id)
+    : await findFirstMembership(db, session.user.id);
+  if (requested && !membership) throw new AppError('not_found', `workspace ${requested} not found`);
+  return {
+    kind: 'session',
+    apiKeyId: null,
+    userId: session.user.id,
+    email: session.user.email,
+    workspaceId: membership?.workspaceId ?? null,
+    role: membership?.role ?? null,
+  };
+}
+
+/**
+ * The one middleware that enforces every route's declared minimum role and pins the caller to one workspace:
+ * handlers read the workspace from the principal, never from the request, so isolation is structural.
+ */
+export function authorize(minRole: MinRole): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (minRole === 'public') return next();
+    const principal = await identify(c);
+    if (!principal)
+      throw new AppError('unauthenticated', 'sign in or send an API key (Authorization: Bearer)');
+    if (minRole !== 'authenticated') {
+      // A removed teammate's next request answers 404 (product.md §7): they have no workspace any more.
+      if (!principal.workspaceId || !principal.role) {
+        throw new AppError('not_found', 'you are not a member of any workspace');
+      }
+      if (!hasRole(principal.role, minRole)) {
+        throw new AppError('forbidden', `this action needs the ${minRole} role; you are ${principal.role}`);
+      }
+    }
+    c.set('principal', principal);
+    return next();
+  };
+}
+
+export function principalOf(c: Context<AppEnv>): Principal {
+  const p = c.var.principal;
+  if (!p) throw new Error('principalOf used on a public route');
+  return p;
+}
+
+export function workspacePrincipalOf(c: Context<AppEnv>): WorkspacePrincipal {
+  const p = principalOf(c);
+  if (!p.workspaceId || !p.role) throw new Error('workspacePrincipalOf used below the member role');
+  return p as WorkspacePrincipal;
+}
+
+/** Some actions belong to a person (creating a workspace, accepting an invite), never to a script's key. */
+export function sessionUserOf(c: Context<AppEnv>): { userId: string; email: string } {
+  const p = principalOf(c);
+  if (p.kind !== 'session')
+    throw new AppError('forbidden', 'this action needs a signed-in user, not an API key');
+  return { userId: p.userId, email: p.email };
+}

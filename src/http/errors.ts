@@ -1,0 +1,53 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError, type AppErrorCode } from '../lib/app-error.ts';
+import type { AppEnv } from './env.ts';
+
+/** The one code → status table. Every error response of the API comes through `renderError`. */
+export const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
+  invalid_body: 400,
+  invalid_query: 400,
+  invalid_params: 400,
+  invalid_json: 400,
+  invalid_state: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invite_expired: 410,
+  invite_used: 410,
+  payload_too_large: 413,
+  credential_rejected: 422,
+  provider_not_configured: 500,
+  internal_error: 500,
+  upstream_error: 502,
+  not_ready: 503,
+};
+
+function fromHttpException(e: HTTPException): AppError {
+  if (e.status === 400) return new AppError('invalid_json', 'request body is not valid JSON');
+  if (e.status === 401) return new AppError('unauthenticated', 'authentication required');
+  if (e.status === 404) return new AppError('not_found', 'not found');
+  if (e.status === 413) return new AppError('payload_too_large', 'request body too large');
+  return new AppError('internal_error', 'internal error');
+}
+
+export function renderError(err: unknown, c: Context<AppEnv>): Response {
+  let appError: AppError;
+  if (err instanceof AppError) appError = err;
+  else if (err instanceof HTTPException && err.status < 500) appError = fromHttpException(err);
+  else {
+    // A bug: log it with the request id, answer generically (no stack, no internals, no secrets).
+    c.var.logger.error({ err }, 'unhandled error');
+    appError = new AppError('internal_error', `internal error (request id ${c.var.requestId})`);
+  }
+  const body = {
+    error: {
+      code: appError.code,
+      message: appError.message,
+      ...(appError.details ? { details: appError.details } : {}),
+    },
+  };
+  return c.json(body, STATUS[appError.code]);
+}

@@ -1,0 +1,61 @@
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { IdParamSchema } from '../../contracts/common.ts';
+import { ApiKeySchema, CreateApiKeyBodySchema, CreatedApiKeySchema } from '../../contracts/identity.ts';
+import * as apiKeys from '../../domain/api-keys.ts';
+import { workspacePrincipalOf } from '../authorize.ts';
+import type { AppEnv } from '../env.ts';
+import { defineRoute, jsonContent as json } from '../route.ts';
+
+const create = defineRoute('admin', {
+  method: 'post',
+  path: '/apikeys',
+  tags: ['API keys'],
+  summary: 'Create a workspace API key (the secret is shown once)',
+  request: { body: { ...json(CreateApiKeyBodySchema), required: true } },
+  responses: { 201: { description: 'Created', ...json(CreatedApiKeySchema) } },
+});
+
+const list = defineRoute('admin', {
+  method: 'get',
+  path: '/apikeys',
+  tags: ['API keys'],
+  summary: "The workspace's API keys (never their secrets)",
+  responses: { 200: { description: 'Keys', ...json(z.object({ apiKeys: z.array(ApiKeySchema) })) } },
+});
+
+const revoke = defineRoute('admin', {
+  method: 'delete',
+  path: '/apikeys/{id}',
+  tags: ['API keys'],
+  summary: 'Revoke an API key',
+  request: { params: IdParamSchema },
+  responses: { 204: { description: 'Revoked' } },
+});
+
+export const apiKeyDto = (k: apiKeys.ApiKey) => ({
+  id: k.id,
+  name: k.name,
+  role: k.role,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
+
+export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(create, async (c) => {
+    const { apiKey, secret } = await apiKeys.createApiKeyAs(
+      c.var.deps.db,
+      workspacePrincipalOf(c),
+      c.req.valid('json'),
+    );
+    return c.json({ ...apiKeyDto(apiKey), key: secret }, 201);
+  });
+  app.openapi(list, async (c) => {
+    const keys = await apiKeys.listApiKeys(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
+    return c.json({ apiKeys: keys.map(apiKeyDto) }, 200);
+  });
+  app.openapi(revoke, async (c) => {
+    await apiKeys.revokeApiKeyAs(c.var.deps.db, workspacePrincipalOf(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,48 @@
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { sql } from 'kysely';
+import { pendingMigrations } from '../../db/migrate.ts';
+import { AppError } from '../../lib/app-error.ts';
+import type { AppEnv } from '../env.ts';
+import { defineRoute, jsonContent as json } from '../route.ts';
+
+const healthz = defineRoute('public', {
+  method: 'get',
+  path: '/healthz',
+  tags: ['System'],
+  summary: 'The process is alive',
+  responses: {
+    200: {
+      description: 'Alive',
+      content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+    },
+  },
+});
+
+const readyz = defineRoute('public', {
+  method: 'get',
+  path: '/readyz',
+  tags: ['System'],
+  summary: 'The database is reachable and every migration is applied',
+  responses: {
+    200: {
+      description: 'Ready',
+      content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } },
+    },
+    503: { description: 'Not ready' },
+  },
+});
+
+export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200));
+  app.openapi(readyz, async (c) => {
+    const { db } = c.var.deps;
+    try {
+      await sql`select 1`.execute(db);
+    } catch {
+      throw new AppError('not_ready', 'database unreachable');
+    }
+    const pending = await pendingMigrations(db);
+    if (pending.length > 0) throw new AppError('not_ready', `migrations pending: ${pending.join(', ')}`);
+    return c.json({ status: 'ready' as const }, 200);
+  });
+}

@@ -1,0 +1,45 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Any field whose name looks like a credential is replaced, however deep it sits, so a token can never reach a
+ * log line by being nested in an error or a provider payload. Matching on names (not values) is the only rule
+ * that needs no knowledge of the secret itself.
+ */
+const SECRET_KEY =
+  /(authorization|cookie|token|secret|password|passwd|api[-_]?key|^key$|private[-_]?key|client[-_]?secret|code_verifier)/i;
+const REDACTED = '[redacted]';
+
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
+  if (value instanceof Error) {
+    return { type: value.name, message: value.message };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) ? REDACTED : redactSecrets(v, depth + 1);
+  }
+  return out;
+}
+
+export interface LoggerOptions {
+  level: string;
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'deskpulse' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (obj) => redactSecrets(obj) as Record<string, unknown>,
+      },
+    },
+    options.destination,
+  );
+}

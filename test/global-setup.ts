@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { createDb } from '../src/db/client.ts';
+import { openEmbeddedPostgres } from '../src/db/embedded.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { createLogger } from '../src/lib/logger.ts';
+
+export const TEMPLATE_DB = 'deskpulse_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+  }
+}
+
+/**
+ * One real Postgres for the whole run. Migrations run once into a template database; every test file clones
+ * it (CREATE DATABASE … TEMPLATE), which takes milliseconds and isolates files from each other.
+ */
+export default async function setup(project: TestProject) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-test-'));
+  const server = await openEmbeddedPostgres({
+    dataDir: dir,
+    password: 'test-password',
+    port: 0,
+    logger: createLogger({ level: 'silent' }),
+  });
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`create database ${TEMPLATE_DB}`);
+  await admin.end();
+  const template = createDb(server.url.replace(/\/postgres$/, `/${TEMPLATE_DB}`));
+  await migrateToLatest(template.db);
+  await template.close();
+  project.provide('pgAdminUrl', server.url);
+  return async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createAuth } from '../src/auth/better-auth.ts';
+import { loadConfig, type Config } from '../src/config/index.ts';
+import { createDb, type DbHandle } from '../src/db/client.ts';
+import { createApiKey } from '../src/domain/api-keys.ts';
+import { createWorkspace } from '../src/domain/workspaces.ts';
+import { createApp } from '../src/http/app.ts';
+import type { AppDeps } from '../src/http/env.ts';
+import { createLogger } from '../src/lib/logger.ts';
+
+const TEMPLATE_DB = 'deskpulse_template';
+
+/** A fresh database cloned from the migrated template; dropped by the returned cleanup. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('pgAdminUrl');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+  await admin.end();
+  return {
+    url: adminUrl.replace(/\/postgres$/, `/${name}`),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp {
+  deps: AppDeps;
+  handle: DbHandle;
+  app: ReturnType<typeof createApp>;
+  /** Every log line the app wrote, for leak assertions. */
+  logs: string[];
+  request(
+    path: string,
+    init?: RequestInit & { key?: string; cookie?: string; json?: unknown },
+  ): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'postgres://unused',
+    DESKPULSE_AUTH_SECRET: 'test-secret-test-secret-test-secret-!!',
+    DESKPULSE_PUBLIC_URL: 'http://127.0.0.1:3000',
+    LOG_LEVEL: 'debug',
+    ...overrides,
+  });
+}
+
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = { ...testConfig(overrides), databaseUrl: database.url };
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        logs.push(chunk.toString('utf8'));
+        cb();
+      },
+    }),
+  });
+  const handle = createDb(database.url, { max: 5 });
+  const auth = createAuth({
+    pool: handle.pool,
+    secret: config.authSecret ?? '',
+    publicUrl: config.publicUrl,
+    logger,
+  });
+  const deps: AppDeps = { config, db: handle.db, auth, logger };
+  const app = createApp(deps);
+  return {
+    deps,
+    handle,
+    app,
+    logs,
+    request: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (init.key) headers.set('authorization', `Bearer ${init.key}`);
+      if (init.cookie) headers.set('cookie', init.cookie);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      const { key: _k, cookie: _c, json: _j, ...rest } = init;
+      return Promise.resolve(app.request(path, { ...rest, headers, body: body ?? null }));
+    },
+    close: async () => {
+      await handle.close();
+      await database.drop();
+    },
+  };
+}
+
+let counter = 0;
+export const uniqueEmail = (prefix = 'user') =>
+  `${prefix}${++counter}-${randomBytes(3).toString('hex')}@example.com`;
+
+/** Signs up through the real endpoint and returns the session cookie. */
+export async function signUp(
+  t: TestApp,
+  email = uniqueEmail(),
+): Promise<{ cookie: string; userId: string; email: string }> {
+  const res = await t.request('/auth/sign-up', {
+    method: 'POST',
+    json: { email, password: 'correct horse battery', name: 'Test' },
+  });
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const body = (await res.json()) as { user: { id: string } };
+  return { cookie, userId: body.user.id, email };
+}
+
+/** A workspace with an owner user (signed in) and keys of every role. */
+export async function seedWorkspace(t: TestApp, name = 'Acme') {
+  const owner = await signUp(t);
+  const workspace = await createWorkspace(t.deps.db, { name, ownerUserId: owner.userId });
+  const mk = async (role: 'owner' | 'admin' | 'member') =>
+    (
+      await createApiKey(t.deps.db, {
+        workspaceId: workspace.id,
+        name: role,
+        role,
+        createdByUserId: owner.userId,
+      })
+    ).secret;
+  return {
+    workspace,
+    owner,
+    keys: { owner: await mk('owner'), admin: await mk('admin'), member: await mk('member') },
+  };
+}

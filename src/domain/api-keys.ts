@@ -60,7 +60,7 @@ export async function revokeApiKeyAs(db: Db, caller: WorkspacePrincipal, id: str
   if (!key) throw new AppError('not_found', `no API key ${id} in this workspace`);
   // Mirrors the member rule (product.md §7): admins remove members only, so only the owner revokes above that.
   if (key.role !== 'member' && caller.role !== 'owner' && key.id !== caller.apiKeyId) {
-    throw new AppError('forbidden', `only the owner can revoke a ${key.role} key`);
+    throw new AppError('forbidden', `only the owner can revoke ${key.role} keys`);
   }
   await apiKeys.revokeApiKey(db, caller.workspaceId, id);
 }

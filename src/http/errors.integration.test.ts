@@ -13,7 +13,9 @@ describe('error contract', () => {
   it('answers unknown routes with 404 in the contract and a request id', async () => {
     const res = await t.request('/no/such/route');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /no/such/route' } });
+    expect(await res.json()).toEqual({
+      error: { code: 'not_found', message: 'no route GET /no/such/route' },
+    });
     expect(res.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
   });
 
@@ -25,13 +27,21 @@ describe('error contract', () => {
       body: '{"name": "x", ',
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: { code: 'invalid_json', message: 'request body is not valid JSON' } });
+    expect(await res.json()).toEqual({
+      error: { code: 'invalid_json', message: 'request body is not valid JSON' },
+    });
   });
 
   it('answers unknown fields and wrong types with field-level details', async () => {
-    const res = await t.request('/apikeys', { method: 'POST', key: keys.owner, json: { name: 42, role: 'admin', extra: 1 } });
+    const res = await t.request('/apikeys', {
+      method: 'POST',
+      key: keys.owner,
+      json: { name: 42, role: 'admin', extra: 1 },
+    });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: string; message: string; details: { path: string }[] } };
+    const body = (await res.json()) as {
+      error: { code: string; message: string; details: { path: string }[] };
+    };
     expect(body.error.code).toBe('invalid_body');
     expect(body.error.message).toBe('invalid request body');
     expect(body.error.details).toEqual([
@@ -41,14 +51,22 @@ describe('error contract', () => {
   });
 
   it('rejects an out-of-range enum with its path', async () => {
-    const res = await t.request('/apikeys', { method: 'POST', key: keys.owner, json: { name: 'x', role: 'owner' } });
+    const res = await t.request('/apikeys', {
+      method: 'POST',
+      key: keys.owner,
+      json: { name: 'x', role: 'owner' },
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { details: { path: string }[] } };
     expect(body.error.details).toEqual([expect.objectContaining({ path: 'role' })]);
   });
 
   it('answers a request body over 1 MiB with 413', async () => {
-    const res = await t.request('/apikeys', { method: 'POST', key: keys.owner, json: { name: 'x'.repeat(1_100_000), role: 'admin' } });
+    const res = await t.request('/apikeys', {
+      method: 'POST',
+      key: keys.owner,
+      json: { name: 'x'.repeat(1_100_000), role: 'admin' },
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });
@@ -59,9 +77,14 @@ describe('error contract', () => {
   });
 
   it('serves a generated OpenAPI 3.1 document and a browsable reference', async () => {
-    const doc = (await (await t.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await t.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/me', '/apikeys', '/apikeys/{id}', '/readyz']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/me', '/apikeys', '/apikeys/{id}', '/readyz']),
+    );
     const docs = await t.request('/docs');
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('/openapi.json');
@@ -72,7 +95,12 @@ describe('error contract', () => {
     const id = res.headers.get('x-request-id') ?? '';
     const line = t.logs.find((l) => l.includes(id));
     expect(line).toBeDefined();
-    expect(JSON.parse(line ?? '{}')).toMatchObject({ msg: 'request', method: 'GET', path: '/me', status: 200 });
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      path: '/me',
+      status: 200,
+    });
     expect(t.logs.join('')).not.toContain(keys.member);
   });
 });

@@ -12,7 +12,11 @@ describe('redactSecrets', () => {
     });
     expect(out).toEqual({
       headers: { authorization: '[redacted]', cookie: '[redacted]', accept: 'json' },
-      provider: { access_token: '[redacted]', refresh_token: '[redacted]', nested: [{ client_secret: '[redacted]', apiKey: '[redacted]' }] },
+      provider: {
+        access_token: '[redacted]',
+        refresh_token: '[redacted]',
+        nested: [{ client_secret: '[redacted]', apiKey: '[redacted]' }],
+      },
       password: '[redacted]',
       count: 3,
     });
@@ -26,6 +30,11 @@ describe('redactSecrets', () => {
     });
     logger.info({ token: 'SECRET-VALUE-1', ok: true }, 'hello');
     expect(lines.join('')).not.toContain('SECRET-VALUE-1');
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ level: 'info', msg: 'hello', ok: true, token: '[redacted]' });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      level: 'info',
+      msg: 'hello',
+      ok: true,
+      token: '[redacted]',
+    });
   });
 });

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, revokeApiKeyById } from '../domain/api-keys.ts';
+import { createInvite } from '../domain/workspaces.ts';
+import { insertMembership } from '../db/repositories/memberships.ts';
+import { createTestApp, seedWorkspace, signUp, type TestApp } from '../../test/helpers.ts';
+
+/**
+ * Walks every route the OpenAPI document publishes, by its declared `x-min-role`, with every kind of caller.
+ * A route added without a role or a fixture below fails this test.
+ */
+type Caller = 'owner' | 'admin' | 'member' | 'otherWorkspace' | 'none' | 'revoked';
+const CALLERS: Caller[] = ['owner', 'admin', 'member', 'otherWorkspace', 'none', 'revoked'];
+const RANK = { member: 1, admin: 2, owner: 3 } as const;
+
+let t: TestApp;
+let home: Awaited<ReturnType<typeof seedWorkspace>>;
+let other: Awaited<ReturnType<typeof seedWorkspace>>;
+let revokedKey: string;
+let routes: { method: string; path: string; minRole: string }[];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  home = await seedWorkspace(t, 'Home');
+  other = await seedWorkspace(t, 'Other');
+  const revoked = await createApiKey(t.deps.db, {
+    workspaceId: home.workspace.id,
+    name: 'gone',
+    role: 'owner',
+    createdByUserId: null,
+  });
+  await revokeApiKeyById(t.deps.db, revoked.apiKey.id);
+  revokedKey = revoked.secret;
+  const doc = (await (await t.request('/openapi.json')).json()) as {
+    paths: Record<string, Record<string, { 'x-min-role'?: string }>>;
+  };
+  routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      minRole: op['x-min-role'] ?? '',
+    })),
+  );
+});
+afterAll(async () => t.close());
+
+const owner = () => ({
+  kind: 'api_key' as const,
+  apiKeyId: 'x',
+  userId: null,
+  workspaceId: home.workspace.id,
+  role: 'owner' as const,
+});
+
+/** Fresh targets in the home workspace for each call, so destructive calls do not starve later ones. */
+const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> = {
+  'GET /healthz': async () => ({ path: '/healthz' }),
+  'GET /readyz': async () => ({ path: '/readyz' }),
+  'POST /auth/sign-up': async () => ({
+    path: '/auth/sign-up',
+    body: { email: `m${Math.random()}@x.io`, password: 'long enough pw', name: 'M' },
+  }),
+  'POST /auth/sign-in': async () => ({
+    path: '/auth/sign-in',
+    body: { email: home.owner.email, password: 'correct horse battery' },
+  }),
+  'POST /auth/sign-out': async () => ({ path: '/auth/sign-out' }),
+  'GET /me': async () => ({ path: '/me' }),
+  'POST /workspaces': async () => ({ path: '/workspaces', body: { name: 'New' } }),
+  'GET /members': async () => ({ path: '/members' }),
+  'PATCH /members/{userId}': async () => {
+    const u = await signUp(t);
+    await insertMembership(t.deps.db, { workspaceId: home.workspace.id, userId: u.userId, role: 'member' });
+    return { path: `/members/${u.userId}`, body: { role: 'member' } };
+  },
+  'DELETE /members/{userId}': async () => {
+    const u = await signUp(t);
+    await insertMembership(t.deps.db, { workspaceId: home.workspace.id, userId: u.userId, role: 'member' });
+    return { path: `/members/${u.userId}` };
+  },
+  'POST /invites': async () => ({ path: '/invites', body: { role: 'member' } }),
+  'GET /invites': async () => ({ path: '/invites' }),
+  'DELETE /invites/{id}': async () => ({
+    path: `/invites/${(await createInvite(t.deps.db, owner(), { role: 'member' })).invite.id}`,
+  }),
+  'POST /invites/accept': async () => ({
+    path: '/invites/accept',
+    body: { token: (await createInvite(t.deps.db, owner(), { role: 'member' })).token },
+  }),
+  'POST /apikeys': async () => ({ path: '/apikeys', body: { name: 'k', role: 'member' } }),
+  'GET /apikeys': async () => ({ path: '/apikeys' }),
+  'DELETE /apikeys/{id}': async () => {
+    const k = await createApiKey(t.deps.db, {
+      workspaceId: home.workspace.id,
+      name: 'x',
+      role: 'member',
+      createdByUserId: null,
+    });
+    return { path: `/apikeys/${k.apiKey.id}` };
+  },
+};
+
+/** The product's role table (product.md §7), pinned here so a route declared with the wrong role fails. */
+const EXPECTED_ROLE: Record<string, string> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'POST /auth/sign-up': 'public',
+  'POST /auth/sign-in': 'public',
+  'POST /auth/sign-out': 'authenticated',
+  'GET /me': 'authenticated',
+  'POST /workspaces': 'authenticated',
+  'GET /members': 'member',
+  'PATCH /members/{userId}': 'owner',
+  'DELETE /members/{userId}': 'admin',
+  'POST /invites': 'admin',
+  'GET /invites': 'admin',
+  'DELETE /invites/{id}': 'admin',
+  'POST /invites/accept': 'authenticated',
+  'POST /apikeys': 'admin',
+  'GET /apikeys': 'admin',
+  'DELETE /apikeys/{id}': 'admin',
+};
+
+/** Routes that belong to a person rather than a script: any API key answers 403 there. */
+const SESSION_ONLY = new Set(['POST /workspaces', 'POST /invites/accept']);
+const HAS_HOME_TARGET = (path: string) => path.includes('{');
+
+describe('role matrix', () => {
+  it('covers every published route with a declared role and a fixture', () => {
+    expect(routes.length).toBeGreaterThan(10);
+    for (const r of routes) {
+      expect(r.minRole, `${r.method} ${r.path}`).toBe(EXPECTED_ROLE[`${r.method} ${r.path}`]);
+      expect(fixtures[`${r.method} ${r.path}`], `fixture for ${r.method} ${r.path}`).toBeDefined();
+    }
+  });
+
+  it('answers each caller as its role allows', async () => {
+    const failures: string[] = [];
+    for (const r of routes) {
+      const id = `${r.method} ${r.path}`;
+      for (const caller of CALLERS) {
+        const f = await fixtures[id]!();
+        const key =
+          caller === 'none'
+            ? undefined
+            : caller === 'revoked'
+              ? revokedKey
+              : caller === 'otherWorkspace'
+                ? other.keys.owner
+                : home.keys[caller];
+        const res = await t.request(f.path, {
+          method: r.method,
+          ...(key ? { key } : {}),
+          ...(f.body ? { json: f.body } : {}),
+        });
+        const body = await res.text();
+        let expected: number | 'ok';
+        if (r.minRole === 'public') expected = 'ok';
+        else if (caller === 'none' || caller === 'revoked') expected = 401;
+        else if (SESSION_ONLY.has(id)) expected = 403;
+        else if (r.minRole === 'authenticated') expected = 'ok';
+        else if (caller === 'otherWorkspace') expected = HAS_HOME_TARGET(r.path) ? 404 : 'ok';
+        else expected = RANK[caller] >= RANK[EXPECTED_ROLE[id] as keyof typeof RANK] ? 'ok' : 403;
+
+        const fine = expected === 'ok' ? res.status < 400 : res.status === expected;
+        if (!fine) failures.push(`${id} as ${caller}: expected ${expected}, got ${res.status} ${body}`);
+        if (expected === 403 && !SESSION_ONLY.has(id) && !body.includes(`needs the ${r.minRole} role`)) {
+          failures.push(`${id} as ${caller}: 403 without the role message: ${body}`);
+        }
+        if (caller === 'otherWorkspace' && res.status < 400 && body.includes(home.workspace.id)) {
+          failures.push(`${id} as ${caller}: leaked the home workspace`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("never shows another workspace's keys, invites or members", async () => {
+    for (const path of ['/apikeys', '/invites', '/members']) {
+      const body = await (await t.request(path, { key: other.keys.owner })).text();
+      expect(body).not.toContain(home.owner.userId);
+      for (const k of Object.values(home.keys)) expect(body).not.toContain(k.slice(4, 20));
+    }
+  });
+});

@@ -96,5 +96,5 @@ try {
           ? e.message
           : String(e);
   process.stderr.write(`deskpulse: error: ${message}\n`);
-  process.exitCode = 1;
+  process.exit(1);
 }

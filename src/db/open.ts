@@ -62,7 +62,7 @@ export async function openDatabase(
     });
     await ensureDatabase(pgServer.url, DATABASE);
     url = pgServer.url.replace(/\/postgres$/, `/${DATABASE}`);
-    stopEmbedded = pgServer.stop;
+    stopEmbedded = () => pgServer.stop();
   }
   const handle = createDb(url);
   try {

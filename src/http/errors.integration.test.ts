@@ -45,7 +45,7 @@ describe('error contract', () => {
     expect(body.error.code).toBe('invalid_body');
     expect(body.error.message).toBe('invalid request body');
     expect(body.error.details).toEqual([
-      { path: 'name', message: expect.stringContaining('string') },
+      { path: 'name', message: expect.stringContaining('string') as string },
       { path: 'extra', message: 'unknown field' },
     ]);
   });

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { pendingMigrations } from '../../db/migrate.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { AppEnv } from '../env.ts';
-import { defineRoute, jsonContent as json } from '../route.ts';
+import { defineRoute } from '../route.ts';
 
 const healthz = defineRoute('public', {
   method: 'get',

@@ -1,0 +1,182 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../db/embedded.ts';
+import { createTestDatabase } from '../../test/helpers.ts';
+import { createDb, type DbHandle } from '../db/client.ts';
+
+const BIN = path.resolve('bin/deskpulse.js');
+const run = promisify(execFile);
+
+async function cli(args: string[], env: Record<string, string>, input?: string) {
+  const child = run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  } else {
+    child.child.stdin?.end();
+  }
+  try {
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('deskpulse CLI on an external database', () => {
+  let env: Record<string, string>;
+  let drop: () => Promise<void>;
+  let handle: DbHandle;
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    drop = () => database.drop();
+    handle = createDb(database.url, { max: 2 });
+    env = { DATABASE_URL: database.url, DESKPULSE_AUTH_SECRET: 'x'.repeat(40), NODE_ENV: 'test' };
+  });
+  afterAll(async () => {
+    await handle.close();
+    await drop();
+  });
+
+  it('creates a workspace and prints only the owner key on stdout', async () => {
+    const r = await cli(['workspace', 'create', '--name', 'Acme', '--owner-email', 'Lead@Acme.io'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^dpk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n$/);
+    const owner = await handle.db.selectFrom('auth_user').select('email').execute();
+    expect(owner.map((o) => o.email)).toContain('lead@acme.io');
+  });
+
+  it('prints structured output with --json and accepts a password on stdin', async () => {
+    const r = await cli(
+      [
+        'workspace',
+        'create',
+        '--name',
+        'Beta',
+        '--owner-email',
+        'b@beta.io',
+        '--owner-password-stdin',
+        '--json',
+      ],
+      env,
+      'a fine long password\n',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      workspace: { id: string; name: string };
+      apiKey: { role: string; key: string };
+    };
+    expect(out.workspace.name).toBe('Beta');
+    expect(out.apiKey.role).toBe('owner');
+    expect(out.apiKey.key).toMatch(/^dpk_/);
+  });
+
+  it('refuses bad input with one line, a non-zero exit and nothing written', async () => {
+    const before = await handle.db.selectFrom('workspaces').select('id').execute();
+    const bad = await cli(['workspace', 'create', '--name', 'X', '--owner-email', 'not-an-email'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain(
+      "option '--owner-email <email>' argument 'not-an-email' is invalid. must be an email address",
+    );
+    expect(bad.stdout).toBe('');
+    const missing = await cli(['workspace', 'create', '--name', 'X'], env);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("required option '--owner-email <email>' not specified");
+    const short = await cli(
+      ['workspace', 'create', '--name', 'X', '--owner-email', 'x@x.io', '--owner-password-stdin'],
+      env,
+      'short',
+    );
+    expect(short.code).toBe(1);
+    expect(short.stderr).toBe('deskpulse: error: the owner password must be 10 to 256 characters\n');
+    expect(await handle.db.selectFrom('workspaces').select('id').execute()).toHaveLength(before.length);
+  });
+
+  it('creates, lists and revokes API keys', async () => {
+    const several = await cli(['apikey', 'create', '--role', 'admin'], env);
+    expect(several.code).toBe(1);
+    expect(several.stderr).toBe('deskpulse: error: several workspaces exist: pass --workspace <id>\n');
+    const ws = await handle.db
+      .selectFrom('workspaces')
+      .select('id')
+      .where('name', '=', 'Acme')
+      .executeTakeFirstOrThrow();
+    const badRole = await cli(['apikey', 'create', '--role', 'root', '--workspace', ws.id], env);
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toContain('Allowed choices are admin, member');
+
+    const created = await cli(
+      ['apikey', 'create', '--role', 'member', '--workspace', ws.id, '--name', 'ci', '--json'],
+      env,
+    );
+    const key = JSON.parse(created.stdout) as { id: string; key: string; role: string };
+    expect(key.role).toBe('member');
+    const listed = await cli(['apikey', 'list', '--workspace', ws.id, '--json'], env);
+    expect(listed.stdout).toContain(key.id);
+    expect(listed.stdout).not.toContain(key.key.slice(-43));
+    const revoked = await cli(['apikey', 'revoke', key.id], env);
+    expect(revoked.stdout).toBe(`revoked ${key.id} (ci, member)\n`);
+    const row = await handle.db
+      .selectFrom('api_keys')
+      .select('revoked_at')
+      .where('id', '=', key.id)
+      .executeTakeFirstOrThrow();
+    expect(row.revoked_at).not.toBeNull();
+    const unknown = await cli(['apikey', 'revoke', 'key_0000000000000000'], env);
+    expect(unknown.stderr).toBe('deskpulse: error: no API key key_0000000000000000\n');
+  });
+
+  it('has --help on every command', async () => {
+    for (const args of [
+      [],
+      ['workspace', 'create'],
+      ['apikey', 'create'],
+      ['apikey', 'revoke'],
+      ['serve'],
+      ['migrate'],
+    ]) {
+      const r = await cli([...args, '--help'], env);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toContain('Usage: deskpulse');
+    }
+  });
+});
+
+describe('deskpulse CLI beside a running server on the same data dir', () => {
+  let dir: string;
+  let server: ChildProcess | undefined;
+  afterAll(async () => {
+    server?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('joins the embedded Postgres the server started', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-cli-'));
+    const port = await freePort();
+    const env = { DESKPULSE_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn' };
+    server = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 150; i++) {
+      const ok = await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const created = await cli(['workspace', 'create', '--name', 'Live', '--owner-email', 'live@x.io'], env);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const me = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${created.stdout.trim()}` } });
+    expect(await me.json()).toMatchObject({ workspace: { name: 'Live' }, role: 'owner', via: 'api_key' });
+    const stopped = new Promise<number | null>((r) => server?.once('exit', (code) => r(code)));
+    server.kill('SIGTERM');
+    expect(await stopped).toBe(0);
+    server = undefined;
+  }, 60_000);
+});

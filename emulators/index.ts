@@ -74,12 +74,15 @@ export function createEmulator(provider: ProviderId, options: EmulatorOptions = 
 }
 
 /** Serves the emulator on 127.0.0.1 with an OS-assigned port; `url` includes `basePath` when given. */
-export async function startEmulator(provider: ProviderId, options: EmulatorOptions = {}): Promise<RunningEmulator> {
+export async function startEmulator(
+  provider: ProviderId,
+  options: EmulatorOptions = {},
+): Promise<RunningEmulator> {
   const emulator = createEmulator(provider, options);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const root = basePath === '' ? emulator.app : new Hono().route(basePath, emulator.app);
   // @hono/node-server returns an http.Server unless createServer is overridden, which it is not here.
-  const server = serve({ fetch: root.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+  const server = serve({ fetch: (request) => root.fetch(request), hostname: '127.0.0.1', port: 0 }) as Server;
   if (!server.listening) await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {

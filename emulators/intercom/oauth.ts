@@ -3,7 +3,7 @@ import { authorizeHandler, type AuthorizeRules } from '../shared/authorize.ts';
 import type { EmulatorContext } from '../shared/context.ts';
 import { oauthPrincipal, redeemCode } from '../shared/grants.ts';
 import { authenticateClient, noStore, readParams } from '../shared/http.ts';
-import { randomBase64 } from '../shared/random.ts';
+import { randomBase64, randomHex } from '../shared/random.ts';
 import { intercomError } from './errors.ts';
 import { authenticateIntercom } from './identity.ts';
 
@@ -83,7 +83,11 @@ function unauthorizedCode(c: Context): Response {
   return intercomError(c, 401, 'unauthorized', 'Unauthorized Code');
 }
 
-/** Intercom tokens are base64 of `tok:<id>` (the documented example starts `dG9rOj`). */
+/** Intercom tokens are base64 of `tok:<hex id>:1:0` (the documented example starts `dG9rOjBiM`). */
 function mintIntercomToken(): string {
-  return Buffer.from(`tok:${randomBase64(24)}`).toString('base64');
+  const hex = randomHex(16);
+  const id = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join(
+    '_',
+  );
+  return Buffer.from(`tok:${id}:1:0`).toString('base64');
 }

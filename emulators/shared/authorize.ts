@@ -30,15 +30,7 @@ export function authorizeHandler(ctx: EmulatorContext, rules: AuthorizeRules): H
   return async (c) => {
     const isPost = c.req.method === 'POST';
     const params = isPost ? await formParams(c) : c.req.query();
-    const decision = isPost
-      ? params.decision === 'approve'
-        ? 'approve'
-        : 'deny'
-      : params.auto_approve === '1'
-        ? 'approve'
-        : params.auto_deny === '1'
-          ? 'deny'
-          : 'ask';
+    const decision = decisionOf(isPost, params);
 
     // Errors about the client or redirect URI must not redirect (open-redirect guard):
     // https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1
@@ -59,7 +51,8 @@ export function authorizeHandler(ctx: EmulatorContext, rules: AuthorizeRules): H
       return errorPage(c, 'invalid_request', 'redirect_uri does not match a registered redirect URL.');
     }
 
-    const back = (values: Record<string, string>): Response => redirectWith(c, redirectUri, values, params.state);
+    const back = (values: Record<string, string>): Response =>
+      redirectWith(c, redirectUri, values, params.state);
     const responseType = params.response_type;
     if (responseType === undefined ? rules.isResponseTypeRequired : responseType !== 'code') {
       return back({ error: 'unsupported_response_type', error_description: 'response_type must be code.' });
@@ -100,6 +93,12 @@ export function authorizeHandler(ctx: EmulatorContext, rules: AuthorizeRules): H
   };
 }
 
+function decisionOf(isPost: boolean, params: Record<string, string>): 'approve' | 'deny' | 'ask' {
+  if (isPost) return params.decision === 'approve' ? 'approve' : 'deny';
+  if (params.auto_approve === '1') return 'approve';
+  return params.auto_deny === '1' ? 'deny' : 'ask';
+}
+
 async function formParams(c: Context): Promise<Record<string, string>> {
   const body = await c.req.parseBody().catch(() => ({}));
   const params: Record<string, string> = {};
@@ -131,21 +130,23 @@ function consentPage(
   const hidden = Object.entries(params)
     .filter(([key]) => !CONTROL_PARAMS.has(key))
     .map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}" />`);
-  return c.html(html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>${providerName} (emulator): authorize ${clientId}</title>
-      </head>
-      <body>
-        <h1>${providerName} emulator</h1>
-        <p>Allow <strong>${clientId}</strong> to access <strong>${accountName}</strong>?</p>
-        <form method="post" action="${c.req.path}">
-          ${hidden}
-          <button type="submit" name="decision" value="approve">Allow access</button>
-        </form>
-      </body>
-    </html>`);
+  return c.html(
+    html`<!doctype html>
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <title>${providerName} (emulator): authorize ${clientId}</title>
+        </head>
+        <body>
+          <h1>${providerName} emulator</h1>
+          <p>Allow <strong>${clientId}</strong> to access <strong>${accountName}</strong>?</p>
+          <form method="post" action="${c.req.path}">
+            ${hidden}
+            <button type="submit" name="decision" value="approve">Allow access</button>
+          </form>
+        </body>
+      </html>`,
+  );
 }
 
 function errorPage(c: Context, error: string, description: string): Response | Promise<Response> {

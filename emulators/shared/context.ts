@@ -28,7 +28,7 @@ export interface ProviderModule {
   defaultAccount: EmulatorAccount;
   defaultAccessTokenLifetimeSeconds: number;
   /** The provider's 503 body, answered while `knobs.failNext > 0`. */
-  unavailable(c: Context): Response;
+  unavailable: (c: Context) => Response;
   /** Registers pre-provisioned API tokens with the provider's binding rules. */
   seedApiTokens(ctx: EmulatorContext): void;
   mount(app: Hono, ctx: EmulatorContext): void;

@@ -20,7 +20,12 @@ export function redeemCode(ctx: EmulatorContext, input: CodeRedemption): Redeeme
   if (input.code === undefined || input.code === '') return { ok: false, description: 'Missing code.' };
   const found = ctx.store.findCode(input.code);
   if (!found.ok) {
-    const why = { unknown: 'is invalid', used: 'was already used', expired: 'has expired', revoked: 'was revoked' };
+    const why = {
+      unknown: 'is invalid',
+      used: 'was already used',
+      expired: 'has expired',
+      revoked: 'was revoked',
+    };
     return { ok: false, description: `The authorization code ${why[found.reason]}.` };
   }
   const record = found.record;

@@ -12,7 +12,10 @@ export type BodyFormat = 'json' | 'form';
  * flattened to strings (Zendesk's documented JSON sends `expires_in` as a number).
  * `null` = a body in a format the provider does not take.
  */
-export async function readParams(c: Context, formats: readonly BodyFormat[]): Promise<Record<string, string> | null> {
+export async function readParams(
+  c: Context,
+  formats: readonly BodyFormat[],
+): Promise<Record<string, string> | null> {
   const contentType = (c.req.header('content-type') ?? '').toLowerCase();
   if (contentType.startsWith('application/json')) {
     if (!formats.includes('json')) return null;

@@ -41,7 +41,8 @@ export interface RefreshRecord {
   expiresAt: number | null;
 }
 
-export type Lookup<T> = { ok: true; record: T } | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'revoked' };
+export type Lookup<T> =
+  { ok: true; record: T } | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'revoked' };
 
 /** In-memory OAuth state shared by the four emulators; provider quirks decide how to use it. */
 export class OAuthStore {
@@ -145,6 +146,13 @@ export class OAuthStore {
 
   deleteRefresh(token: string): void {
     this.refresh.delete(token);
+  }
+
+  /** Deletes the access tokens issued together with `refreshToken` (rotation that kills the old pair). */
+  deleteAccessPairedWith(refreshToken: string): void {
+    for (const [token, record] of this.access) {
+      if (record.refreshToken === refreshToken) this.access.delete(token);
+    }
   }
 
   /** Kills every access and refresh token of the grant: what "remove the app" does at the helpdesk. */

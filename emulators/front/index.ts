@@ -1,0 +1,24 @@
+import type { ProviderModule } from '../shared/context.ts';
+import { apiTokenPrincipal } from '../shared/grants.ts';
+import { frontError } from './errors.ts';
+import { mountFrontIdentity } from './identity.ts';
+import { mountFrontOAuth } from './oauth.ts';
+
+/** app.frontapp.com (authorize, token) and api2.frontapp.com (`/me`) are one server here. */
+export const frontProvider: ProviderModule = {
+  id: 'front',
+  defaultAccount: { id: 'cmp_emu1', name: 'Sandbox Front company' },
+  // The access token "will expire after an hour": https://dev.frontapp.com/docs/oauth
+  defaultAccessTokenLifetimeSeconds: 3600,
+  unavailable: (c) => frontError(c, 503, 'Service Unavailable', 'The service is temporarily unavailable.'),
+  seedApiTokens(ctx) {
+    // API tokens are company-level and do not expire: https://dev.frontapp.com/docs/create-and-revoke-api-tokens
+    for (const seed of ctx.apiTokens) {
+      ctx.store.addApiToken(seed.token, apiTokenPrincipal(ctx, seed.account ?? ctx.account));
+    }
+  },
+  mount(app, ctx) {
+    mountFrontOAuth(app, ctx);
+    mountFrontIdentity(app, ctx);
+  },
+};

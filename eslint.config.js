@@ -39,5 +39,22 @@ export default tseslint.config(
   forbid('providers', ['db', 'http', 'domain', 'jobs', 'cli']),
   forbid('db', ['http', 'domain', 'jobs', 'cli']),
   forbid('domain', ['http', 'cli']),
-  forbid('contracts', ['db', 'http', 'domain', 'providers', 'jobs', 'cli']),
+  forbid('contracts', ['db', 'http', 'domain', 'jobs', 'cli']),
+  {
+    // Contracts (shared with the dashboard) may use the provider id list, nothing else of providers/.
+    files: ['src/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/providers/*', '!**/providers/types.ts'],
+              message: 'contracts/ may import only providers/types.ts',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -5,6 +5,8 @@ import type { Config } from './config/index.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
 import type { AppDeps } from './http/env.ts';
+import { resolveProvider } from './domain/provider-settings.ts';
+import { createSandbox } from './sandbox.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 
 export interface RunningService {
@@ -25,7 +27,16 @@ export async function startService(
     publicUrl: config.publicUrl,
     logger,
   });
-  const deps: AppDeps = { config, db: database.db, auth, logger };
+  const sandbox = config.sandbox ? createSandbox(config) : undefined;
+  const deps: AppDeps = {
+    config,
+    db: database.db,
+    auth,
+    logger,
+    keyring: database.keyring,
+    resolveProvider: (id) => resolveProvider(config, id, sandbox?.sandbox),
+    ...(sandbox ? { sandboxApps: sandbox.apps } : {}),
+  };
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));

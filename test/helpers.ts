@@ -9,7 +9,12 @@ import { createApiKey } from '../src/domain/api-keys.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import { createApp } from '../src/http/app.ts';
 import type { AppDeps } from '../src/http/env.ts';
+import { resolveProvider } from '../src/domain/provider-settings.ts';
+import { Keyring, parseKeyring } from '../src/lib/keyring.ts';
 import { createLogger } from '../src/lib/logger.ts';
+import { providers } from '../src/providers/index.ts';
+import { PROVIDER_IDS, type ProviderId } from '../src/providers/types.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulators/index.ts';
 
 const TEMPLATE_DB = 'deskpulse_template';
 
@@ -45,12 +50,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A fixed test keyring (never a real secret); tests of rotation build their own. */
+export const TEST_KEYS = `t1:${Buffer.alloc(32, 7).toString('base64')}`;
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: 'postgres://unused',
     DESKPULSE_AUTH_SECRET: 'test-secret-test-secret-test-secret-!!',
     DESKPULSE_PUBLIC_URL: 'http://127.0.0.1:3000',
+    DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
+    DESKPULSE_SANDBOX: '0',
     LOG_LEVEL: 'debug',
     ...overrides,
   });
@@ -65,6 +75,8 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     destination: new Writable({
       write(chunk: Buffer, _enc, cb) {
         logs.push(chunk.toString('utf8'));
+        // DESKPULSE_TEST_LOGS=1 echoes the app's logs while debugging a test.
+        if (process.env.DESKPULSE_TEST_LOGS === '1') process.stderr.write(chunk);
         cb();
       },
     }),
@@ -76,7 +88,14 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     publicUrl: config.publicUrl,
     logger,
   });
-  const deps: AppDeps = { config, db: handle.db, auth, logger };
+  const deps: AppDeps = {
+    config,
+    db: handle.db,
+    auth,
+    logger,
+    keyring: new Keyring(parseKeyring(config.encryptionKeys ?? TEST_KEYS)),
+    resolveProvider: (id) => resolveProvider(config, id, undefined),
+  };
   const app = createApp(deps);
   return {
     deps,
@@ -141,5 +160,61 @@ export async function seedWorkspace(t: TestApp, name = 'Acme') {
     workspace,
     owner,
     keys: { owner: await mk('owner'), admin: await mk('admin'), member: await mk('member') },
+  };
+}
+
+export interface TestHelpdesks {
+  emulators: Record<ProviderId, Emulator>;
+  urls: Record<ProviderId, string>;
+  /** Env that points Deskpulse at the emulators with a registered OAuth client each. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export const TEST_PUBLIC_URL = 'http://127.0.0.1:3000';
+
+/** All four emulated helpdesks on real loopback ports, with an OAuth client registered for our callbacks. */
+export async function startHelpdesks(
+  options: (id: ProviderId) => EmulatorOptions = () => ({}),
+): Promise<TestHelpdesks> {
+  const started = await Promise.all(
+    PROVIDER_IDS.map(async (id) => {
+      const extra = options(id);
+      const running = await startEmulator(id, {
+        ...extra,
+        clients: [
+          {
+            clientId: `client-${id}`,
+            clientSecret: `client-secret-${id}-0123456789`,
+            redirectUris: [`${TEST_PUBLIC_URL}/integrations/${id}/callback`],
+          },
+          ...(extra.clients ?? []),
+        ],
+      });
+      return { id, running };
+    }),
+  );
+  const env: Record<string, string> = {};
+  for (const { id, running } of started) {
+    const p = id.toUpperCase();
+    env[`${p}_CLIENT_ID`] = `client-${id}`;
+    env[`${p}_CLIENT_SECRET`] = `client-secret-${id}-0123456789`;
+    const o = providers[id].emulatorOverrides(running.url);
+    if (o.oauthBaseUrl) env[`${p}_OAUTH_BASE_URL`] = o.oauthBaseUrl;
+    if (o.apiBaseUrl) env[id === 'plain' ? 'PLAIN_API_URL' : `${p}_API_BASE_URL`] = o.apiBaseUrl;
+  }
+  return {
+    emulators: Object.fromEntries(started.map(({ id, running }) => [id, running.emulator])) as Record<
+      ProviderId,
+      Emulator
+    >,
+    urls: Object.fromEntries(started.map(({ id, running }) => [id, running.url])) as Record<
+      ProviderId,
+      string
+    >,
+    env,
+    close: async () => {
+      await Promise.all(started.map(({ running }) => running.close()));
+    },
   };
 }

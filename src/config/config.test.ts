@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://h/db',
       DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
+      DESKPULSE_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
       DESKPULSE_SANDBOX: '1',
     });
     expect(c.sandbox).toBe(false);
@@ -38,5 +39,42 @@ describe('loadConfig', () => {
     const c = loadConfig({ PORT: '', DESKPULSE_PUBLIC_URL: 'https://metrics.example.com/' });
     expect(c.port).toBe(3000);
     expect(c.publicUrl).toBe('https://metrics.example.com');
+  });
+});
+
+describe('provider configuration', () => {
+  it('reads each provider under its own env prefix', () => {
+    const c = loadConfig({
+      FRONT_CLIENT_ID: 'fid',
+      FRONT_CLIENT_SECRET: 'fsecret',
+      ZENDESK_API_BASE_URL: 'http://127.0.0.1:9/{subdomain}',
+      PLAIN_OAUTH_BASE_URL: 'https://auth.plain.example/',
+    });
+    expect(c.providers.front).toEqual({
+      clientId: 'fid',
+      clientSecret: 'fsecret',
+      oauthBaseUrl: undefined,
+      apiBaseUrl: undefined,
+    });
+    expect(c.providers.zendesk.apiBaseUrl).toBe('http://127.0.0.1:9/{subdomain}');
+    expect(c.providers.plain.oauthBaseUrl).toBe('https://auth.plain.example');
+    expect(c.providers.intercom.clientId).toBeUndefined();
+  });
+
+  it('refuses a Zendesk base URL without {subdomain} and non-http URLs', () => {
+    expect(() => loadConfig({ ZENDESK_API_BASE_URL: 'https://acme.zendesk.com' })).toThrow(
+      /ZENDESK_API_BASE_URL: must contain \{subdomain\}/,
+    );
+    expect(() => loadConfig({ FRONT_API_BASE_URL: 'ftp://x' })).toThrow(/FRONT_API_BASE_URL/);
+  });
+
+  it('requires encryption keys in production with an external database', () => {
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://h/db',
+        DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
+      }),
+    ).toThrow(/DESKPULSE_ENCRYPTION_KEYS/);
   });
 });

@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { PROVIDER_IDS, type ProviderId } from '../providers/types.ts';
 
 /**
  * The only reader of process.env. Parsed once at boot; a bad or missing variable stops the process naming it.
  * Everything else receives a Config (tests build their own).
  */
 const boolish = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -21,7 +24,37 @@ const EnvSchema = z.object({
   DESKPULSE_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   DESKPULSE_SANDBOX: boolish.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DESKPULSE_ENCRYPTION_KEYS: z.string().optional(),
+  ...providerEnv(),
 });
+
+/** `<PROVIDER>_CLIENT_ID` etc. for every provider: the env prefix is the provider id upper-cased. */
+function providerEnv() {
+  const shape: Record<string, z.ZodType> = {};
+  for (const id of PROVIDER_IDS) {
+    const p = id.toUpperCase();
+    shape[`${p}_CLIENT_ID`] = z.string().optional();
+    shape[`${p}_CLIENT_SECRET`] = z.string().optional();
+    // Zendesk's OAuth lives on the same per-subdomain host as its API (ZENDESK_API_BASE_URL).
+    if (id !== 'zendesk') shape[`${p}_OAUTH_BASE_URL`] = httpUrl.optional();
+  }
+  shape.INTERCOM_API_BASE_URL = httpUrl.optional();
+  shape.FRONT_API_BASE_URL = httpUrl.optional();
+  shape.ZENDESK_API_BASE_URL = httpUrl
+    .refine((u) => u.includes('{subdomain}'), 'must contain {subdomain}')
+    .optional();
+  shape.PLAIN_API_URL = httpUrl.optional();
+  return shape;
+}
+
+export interface ProviderConfig {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** Host of the authorize/token endpoints, when not the provider's own (tests, proxies, Plain). */
+  oauthBaseUrl: string | undefined;
+  /** API base (Zendesk: a template containing {subdomain}; Plain: the GraphQL endpoint). */
+  apiBaseUrl: string | undefined;
+}
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -36,6 +69,9 @@ export interface Config {
   embeddedPgPort: number;
   sandbox: boolean;
   logLevel: string;
+  /** `id:base64,…`, first is current. Unset: generated into the data dir (refused in production). */
+  encryptionKeys: string | undefined;
+  providers: Record<ProviderId, ProviderConfig>;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +92,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && e.DATABASE_URL && !e.DESKPULSE_AUTH_SECRET) {
     throw new ConfigError(['DESKPULSE_AUTH_SECRET: required in production with DATABASE_URL']);
   }
+  if (e.NODE_ENV === 'production' && e.DATABASE_URL && !e.DESKPULSE_ENCRYPTION_KEYS) {
+    throw new ConfigError(['DESKPULSE_ENCRYPTION_KEYS: required in production with DATABASE_URL']);
+  }
+  const str = (name: string) => {
+    const v = (e as Record<string, unknown>)[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const providers = Object.fromEntries(
+    PROVIDER_IDS.map((id) => {
+      const p = id.toUpperCase();
+      const api = {
+        intercom: 'INTERCOM_API_BASE_URL',
+        front: 'FRONT_API_BASE_URL',
+        zendesk: 'ZENDESK_API_BASE_URL',
+        plain: 'PLAIN_API_URL',
+      }[id];
+      return [
+        id,
+        {
+          clientId: str(`${p}_CLIENT_ID`),
+          clientSecret: str(`${p}_CLIENT_SECRET`),
+          oauthBaseUrl: str(`${p}_OAUTH_BASE_URL`),
+          apiBaseUrl: str(api),
+        },
+      ];
+    }),
+  ) as Record<ProviderId, ProviderConfig>;
   const publicUrl = (e.DESKPULSE_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
   return {
     env: e.NODE_ENV,
@@ -69,5 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The offline demo is the default of the embedded quick start, never of production.
     sandbox: e.NODE_ENV !== 'production' && (e.DESKPULSE_SANDBOX ?? !e.DATABASE_URL),
     logLevel: e.LOG_LEVEL,
+    encryptionKeys: e.DESKPULSE_ENCRYPTION_KEYS,
+    providers,
   };
 }

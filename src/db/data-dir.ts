@@ -1,30 +1,82 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { randomToken } from '../lib/crypto.ts';
+import { generateKey, type KeySource, parseKeyring } from '../lib/keyring.ts';
 
-const SecretsSchema = z.object({ pgPassword: z.string().min(16), authSecret: z.string().min(32) });
-export type DataDirSecrets = z.infer<typeof SecretsSchema>;
+const SecretsSchema = z.object({
+  pgPassword: z.string().min(16),
+  authSecret: z.string().min(32),
+  encryptionKeys: z.string().min(1).optional(),
+});
+export type DataDirSecrets = Required<z.infer<typeof SecretsSchema>>;
+
+const fileOf = (dataDir: string) => path.join(dataDir, 'secrets.json');
+
+function readSecrets(dataDir: string): z.infer<typeof SecretsSchema> {
+  return SecretsSchema.parse(JSON.parse(readFileSync(fileOf(dataDir), 'utf8')));
+}
+
+/** Atomic replace, so a reader never sees half a file. */
+function writeSecrets(dataDir: string, secrets: DataDirSecrets): void {
+  const tmp = `${fileOf(dataDir)}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  renameSync(tmp, fileOf(dataDir));
+}
 
 /**
- * Secrets the embedded quick start generates on first run so nothing needs configuring. File mode 0600: only the
- * owner of the process reads them. Production sets DATABASE_URL and DESKPULSE_AUTH_SECRET instead.
+ * Secrets the embedded quick start generates on first run so nothing needs configuring: the database password,
+ * the session secret and the token encryption keyring. File mode 0600. Production sets DATABASE_URL,
+ * DESKPULSE_AUTH_SECRET and DESKPULSE_ENCRYPTION_KEYS instead.
  */
 export async function loadOrCreateDataDirSecrets(
   dataDir: string,
-): Promise<{ secrets: DataDirSecrets; created: boolean }> {
-  const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file)) {
-    return { secrets: SecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8'))), created: false };
-  }
-  await mkdir(dataDir, { recursive: true, mode: 0o755 });
-  const secrets: DataDirSecrets = { pgPassword: randomToken(24), authSecret: randomToken(32) };
-  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' }).catch(
-    async (e: unknown) => {
+): Promise<{ secrets: DataDirSecrets; created: string[] }> {
+  const file = fileOf(dataDir);
+  if (!existsSync(file)) {
+    await mkdir(dataDir, { recursive: true, mode: 0o755 });
+    const fresh = { pgPassword: randomToken(24), authSecret: randomToken(32) };
+    await writeFile(file, JSON.stringify(fresh, null, 2), { mode: 0o600, flag: 'wx' }).catch((e: unknown) => {
       // Another process created it first: use theirs.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    });
+  }
+  const created: string[] = [];
+  const current = readSecrets(dataDir);
+  if (!current.encryptionKeys) {
+    writeSecrets(dataDir, { ...current, encryptionKeys: generateKey('k1') });
+    created.push('encryptionKeys');
+  }
+  const secrets = readSecrets(dataDir);
+  if (!secrets.encryptionKeys) throw new Error('data dir secrets lost their encryption keys');
+  return { secrets: { ...secrets, encryptionKeys: secrets.encryptionKeys }, created };
+}
+
+/** Puts a new current key in front of the data dir's keyring (older keys stay for decryption). */
+export function addDataDirKey(dataDir: string): string {
+  const secrets = readSecrets(dataDir);
+  const existing = secrets.encryptionKeys ? parseKeyring(secrets.encryptionKeys) : [];
+  let n = existing.length + 1;
+  while (existing.some((k) => k.id === `k${n}`)) n++;
+  const key = generateKey(`k${n}`);
+  writeSecrets(dataDir, {
+    ...secrets,
+    encryptionKeys: [key, secrets.encryptionKeys].filter(Boolean).join(','),
+  });
+  return `k${n}`;
+}
+
+/** Lets a running process pick up a key added by `deskpulse keys rotate --new-key` (checked by file mtime). */
+export function dataDirKeySource(dataDir: string): KeySource {
+  let seen = statSync(fileOf(dataDir)).mtimeMs;
+  return {
+    changed: () => {
+      const mtime = statSync(fileOf(dataDir)).mtimeMs;
+      if (mtime === seen) return undefined;
+      seen = mtime;
+      const spec = readSecrets(dataDir).encryptionKeys;
+      return spec ? parseKeyring(spec) : undefined;
     },
-  );
-  return { secrets: SecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8'))), created: true };
+  };
 }

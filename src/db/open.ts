@@ -1,14 +1,18 @@
 import pg from 'pg';
 import type { Config } from '../config/index.ts';
+import { Keyring, parseKeyring } from '../lib/keyring.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createDb, type DbHandle } from './client.ts';
-import { loadOrCreateDataDirSecrets } from './data-dir.ts';
+import { dataDirKeySource, loadOrCreateDataDirSecrets } from './data-dir.ts';
 import { openEmbeddedPostgres } from './embedded.ts';
 import { migrateToLatest } from './migrate.ts';
 
 export interface OpenedDatabase extends DbHandle {
   url: string;
   authSecret: string;
+  keyring: Keyring;
+  /** Where the keyring comes from: the environment, or the data dir (which `keys rotate --new-key` may extend). */
+  keySource: 'env' | 'data-dir';
   embedded: boolean;
 }
 
@@ -38,16 +42,19 @@ export async function openDatabase(
   logger: Logger,
   options: { migrate?: boolean } = {},
 ): Promise<OpenedDatabase> {
-  const needsDataDirSecrets = !config.databaseUrl || !config.authSecret;
+  const needsDataDirSecrets = !config.databaseUrl || !config.authSecret || !config.encryptionKeys;
   const dataDir = needsDataDirSecrets ? await loadOrCreateDataDirSecrets(config.dataDir) : undefined;
-  if (dataDir?.created && !config.authSecret) {
+  if (dataDir?.created.includes('encryptionKeys') && !config.encryptionKeys) {
     logger.warn(
       { dataDir: config.dataDir },
-      'generated a session secret into the data dir (set DESKPULSE_AUTH_SECRET in production)',
+      'generated a token encryption key into the data dir: back it up (losing it loses every stored helpdesk credential); production sets DESKPULSE_ENCRYPTION_KEYS',
     );
   }
   const authSecret = config.authSecret ?? dataDir?.secrets.authSecret;
   if (!authSecret) throw new Error('no session secret');
+  const keyring = config.encryptionKeys
+    ? new Keyring(parseKeyring(config.encryptionKeys))
+    : new Keyring(parseKeyring(dataDir?.secrets.encryptionKeys ?? ''), dataDirKeySource(config.dataDir));
 
   let url = config.databaseUrl;
   let stopEmbedded = async () => undefined as void;
@@ -79,6 +86,8 @@ export async function openDatabase(
     ...handle,
     url,
     authSecret,
+    keyring,
+    keySource: config.encryptionKeys ? 'env' : 'data-dir',
     embedded: !config.databaseUrl,
     close: async () => {
       await handle.close();

@@ -50,7 +50,65 @@ export interface AuthUserTable {
   createdAt: CreatedAt;
 }
 
+export type ProviderId = 'intercom' | 'front' | 'plain' | 'zendesk';
+export type ConnectionStatus = 'ok' | 'needs_reauth' | 'degraded';
+export type RefreshStatus =
+  'ok' | 'unauthorized' | 'rate_limited' | 'upstream_unavailable' | 'unexpected_response';
+
+export interface HelpdeskConnectionsTable {
+  id: string;
+  workspace_id: string;
+  provider: ProviderId;
+  auth_type: 'oauth' | 'token';
+  status: Generated<ConnectionStatus>;
+  params: ColumnType<Record<string, string>, string | undefined, string>;
+  account_id: string | null;
+  account_name: string | null;
+  is_sandbox: Generated<boolean>;
+  encryption_key_id: string;
+  access_token_ct: string;
+  refresh_token_ct: string | null;
+  access_token_expires_at: Date | null;
+  scope: string | null;
+  connected_at: Generated<Date>;
+  connected_by_user_id: string | null;
+  token_refreshed_at: Date | null;
+  last_refreshed_at: Date | null;
+  last_refresh_status: RefreshStatus | null;
+  last_error: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface OAuthStatesTable {
+  state_hash: string;
+  workspace_id: string;
+  provider: ProviderId;
+  user_id: string | null;
+  api_key_id: string | null;
+  params: ColumnType<Record<string, string>, string, never>;
+  code_verifier_ct: string | null;
+  redirect_uri: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  at: CreatedAt;
+  actor_user_id: string | null;
+  actor_api_key_id: string | null;
+  actor_label: string;
+  action: string;
+  provider: ProviderId | null;
+  outcome: string;
+  detail: string | null;
+}
+
 export interface Database {
+  helpdesk_connections: HelpdeskConnectionsTable;
+  oauth_states: OAuthStatesTable;
+  audit_events: AuditEventsTable;
   workspaces: WorkspacesTable;
   memberships: MembershipsTable;
   api_keys: ApiKeysTable;

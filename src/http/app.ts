@@ -8,6 +8,7 @@ import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerIntegrationRoutes } from './routes/integrations.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerWorkspaceRoutes } from './routes/workspaces.ts';
 
@@ -74,6 +75,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerAuthRoutes(app);
   registerWorkspaceRoutes(app);
   registerApiKeyRoutes(app);
+  registerIntegrationRoutes(app);
+  for (const { id, app: emulator } of deps.sandboxApps ?? []) app.route(`/_sandbox/${id}`, emulator);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

@@ -1,8 +1,12 @@
+import type { Hono } from 'hono';
 import type { Auth } from '../auth/better-auth.ts';
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
+import type { ResolvedProvider } from '../domain/provider-settings.ts';
 import type { Principal } from '../domain/roles.ts';
+import type { Keyring } from '../lib/keyring.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { ProviderId } from '../providers/types.ts';
 
 /** What the HTTP layer is given by the composition root; tests build their own. */
 export interface AppDeps {
@@ -10,6 +14,10 @@ export interface AppDeps {
   db: Db;
   auth: Auth;
   logger: Logger;
+  keyring: Keyring;
+  resolveProvider: (id: ProviderId) => ResolvedProvider;
+  /** Emulated helpdesks mounted at /_sandbox/<provider> in sandbox mode. */
+  sandboxApps?: { id: ProviderId; app: Hono }[];
 }
 
 export interface AppEnv {

@@ -15,7 +15,7 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   if (value instanceof Error) {
-    return { type: value.name, message: value.message };
+    return { type: value.name, message: value.message, stack: value.stack };
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {

@@ -1,0 +1,79 @@
+import { z } from '@hono/zod-openapi';
+import { PROVIDER_IDS } from '../providers/types.ts';
+
+export const ProviderIdSchema = z.enum(PROVIDER_IDS).openapi('ProviderId');
+export const ProviderParamSchema = z.object({ provider: ProviderIdSchema });
+
+export const StartQuerySchema = z.strictObject({
+  subdomain: z
+    .string()
+    .max(63)
+    .optional()
+    .openapi({ description: 'Zendesk only: acme for acme.zendesk.com' }),
+  region: z.string().max(8).optional().openapi({ description: 'Intercom only: us, eu or au' }),
+});
+export const StartResponseSchema = z
+  .object({ authorizeUrl: z.string(), expiresAt: z.iso.datetime() })
+  .openapi('AuthorizeStart');
+
+export const CompleteBodySchema = z
+  .strictObject({
+    code: z.string().min(1).max(2048),
+    state: z.string().min(1).max(256),
+    subdomain: z
+      .string()
+      .max(63)
+      .optional()
+      .openapi({ description: 'Zendesk: must match the one the flow started with' }),
+  })
+  .openapi('CompleteOAuth');
+
+export const CallbackQuerySchema = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(256).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(1000).optional(),
+});
+
+export const TokenBodySchema = z.record(z.string(), z.unknown()).openapi('TokenConnect', {
+  description:
+    'Per provider — front: { apiToken }; intercom: { accessToken, region? }; zendesk: { subdomain, email, apiToken }; plain: { apiKey }',
+});
+
+export const ConnectionSchema = z
+  .object({
+    provider: ProviderIdSchema,
+    authType: z.enum(['oauth', 'token']),
+    status: z.enum(['ok', 'needs_reauth', 'degraded']),
+    connectedAt: z.iso.datetime(),
+    lastRefreshedAt: z.iso.datetime().nullable(),
+    lastRefreshStatus: z
+      .enum(['ok', 'unauthorized', 'rate_limited', 'upstream_unavailable', 'unexpected_response'])
+      .nullable(),
+    lastError: z.string().nullable(),
+    account: z.object({ id: z.string(), name: z.string() }).nullable(),
+    params: z.record(z.string(), z.string()),
+    sandbox: z.boolean(),
+  })
+  .openapi('Connection');
+
+export const DisconnectQuerySchema = z.strictObject({ provider: ProviderIdSchema });
+
+export const AuditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z
+    .string()
+    .regex(/^[0-9]{1,18}$/, 'must be an audit event id')
+    .optional(),
+});
+export const AuditEventSchema = z
+  .object({
+    id: z.string(),
+    at: z.iso.datetime(),
+    actor: z.string(),
+    action: z.string(),
+    provider: ProviderIdSchema.nullable(),
+    outcome: z.string(),
+    detail: z.string().nullable(),
+  })
+  .openapi('AuditEvent');

@@ -1,0 +1,325 @@
+import { sql } from 'kysely';
+import type { Keyring } from '../../lib/keyring.ts';
+import type { Db } from '../client.ts';
+import type { ConnectionStatus, ProviderId, RefreshStatus } from '../schema.ts';
+
+/**
+ * The only module that encrypts or decrypts helpdesk credentials. `Connection` (what everything else sees)
+ * carries no secret; `ConnectionSecrets` exists only between a decrypt here and an HTTP call in providers/.
+ */
+export interface Connection {
+  id: string;
+  workspaceId: string;
+  provider: ProviderId;
+  authType: 'oauth' | 'token';
+  status: ConnectionStatus;
+  params: Record<string, string>;
+  accountId: string | null;
+  accountName: string | null;
+  isSandbox: boolean;
+  hasRefreshToken: boolean;
+  accessTokenExpiresAt: Date | null;
+  encryptionKeyId: string;
+  connectedAt: Date;
+  connectedByUserId: string | null;
+  tokenRefreshedAt: Date | null;
+  lastRefreshedAt: Date | null;
+  lastRefreshStatus: RefreshStatus | null;
+  lastError: string | null;
+}
+
+export interface ConnectionSecrets {
+  accessToken: string;
+  refreshToken: string | undefined;
+}
+
+const COLUMNS = [
+  'id',
+  'workspace_id',
+  'provider',
+  'auth_type',
+  'status',
+  'params',
+  'account_id',
+  'account_name',
+  'is_sandbox',
+  'refresh_token_ct',
+  'access_token_expires_at',
+  'encryption_key_id',
+  'connected_at',
+  'connected_by_user_id',
+  'token_refreshed_at',
+  'last_refreshed_at',
+  'last_refresh_status',
+  'last_error',
+] as const;
+
+type Row = {
+  id: string;
+  workspace_id: string;
+  provider: ProviderId;
+  auth_type: 'oauth' | 'token';
+  status: ConnectionStatus;
+  params: Record<string, string>;
+  account_id: string | null;
+  account_name: string | null;
+  is_sandbox: boolean;
+  refresh_token_ct: string | null;
+  access_token_expires_at: Date | null;
+  encryption_key_id: string;
+  connected_at: Date;
+  connected_by_user_id: string | null;
+  token_refreshed_at: Date | null;
+  last_refreshed_at: Date | null;
+  last_refresh_status: RefreshStatus | null;
+  last_error: string | null;
+};
+
+const toConnection = (r: Row): Connection => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  provider: r.provider,
+  authType: r.auth_type,
+  status: r.status,
+  params: r.params,
+  accountId: r.account_id,
+  accountName: r.account_name,
+  isSandbox: r.is_sandbox,
+  hasRefreshToken: r.refresh_token_ct !== null,
+  accessTokenExpiresAt: r.access_token_expires_at,
+  encryptionKeyId: r.encryption_key_id,
+  connectedAt: r.connected_at,
+  connectedByUserId: r.connected_by_user_id,
+  tokenRefreshedAt: r.token_refreshed_at,
+  lastRefreshedAt: r.last_refreshed_at,
+  lastRefreshStatus: r.last_refresh_status,
+  lastError: r.last_error,
+});
+
+/** Associated data: a ciphertext opens only in the row, provider, workspace and field it was sealed for. */
+const aad = (c: { workspaceId: string; provider: ProviderId; id: string }, field: 'access' | 'refresh') =>
+  `deskpulse/connection/v1|${c.workspaceId}|${c.provider}|${c.id}|${field}`;
+
+export interface UpsertConnection {
+  newId: string;
+  workspaceId: string;
+  provider: ProviderId;
+  authType: 'oauth' | 'token';
+  params: Record<string, string>;
+  account: { id: string; name: string };
+  isSandbox: boolean;
+  accessToken: string;
+  refreshToken: string | undefined;
+  accessTokenExpiresAt: Date | null;
+  scope: string | undefined;
+  connectedByUserId: string | null;
+}
+
+/**
+ * Creates the workspace's connection to a provider, or replaces the credential of the existing one in place
+ * (same row id, so history keyed by it survives a reconnect). Returns the previous status, if any.
+ */
+export async function upsertConnection(
+  db: Db,
+  keyring: Keyring,
+  input: UpsertConnection,
+): Promise<{ connection: Connection; previousStatus: ConnectionStatus | null }> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx
+      .selectFrom('helpdesk_connections')
+      .select(['id', 'status'])
+      .where('workspace_id', '=', input.workspaceId)
+      .where('provider', '=', input.provider)
+      .forUpdate()
+      .executeTakeFirst();
+    const id = existing?.id ?? input.newId;
+    const ref = { workspaceId: input.workspaceId, provider: input.provider, id };
+    const sealed = {
+      auth_type: input.authType,
+      status: 'ok' as const,
+      params: JSON.stringify(input.params),
+      account_id: input.account.id,
+      account_name: input.account.name,
+      is_sandbox: input.isSandbox,
+      encryption_key_id: keyring.currentKeyId,
+      access_token_ct: keyring.encrypt(input.accessToken, aad(ref, 'access')),
+      refresh_token_ct: input.refreshToken ? keyring.encrypt(input.refreshToken, aad(ref, 'refresh')) : null,
+      access_token_expires_at: input.accessTokenExpiresAt,
+      scope: input.scope ?? null,
+      connected_at: new Date(),
+      connected_by_user_id: input.connectedByUserId,
+      token_refreshed_at: null,
+      last_error: null,
+      updated_at: new Date(),
+    };
+    const row = existing
+      ? await trx
+          .updateTable('helpdesk_connections')
+          .set(sealed)
+          .where('id', '=', id)
+          .returning(COLUMNS)
+          .executeTakeFirstOrThrow()
+      : await trx
+          .insertInto('helpdesk_connections')
+          .values({ id, workspace_id: input.workspaceId, provider: input.provider, ...sealed })
+          .returning(COLUMNS)
+          .executeTakeFirstOrThrow();
+    return { connection: toConnection(row), previousStatus: existing?.status ?? null };
+  });
+}
+
+export async function findConnection(
+  db: Db,
+  workspaceId: string,
+  provider: ProviderId,
+): Promise<Connection | undefined> {
+  const r = await db
+    .selectFrom('helpdesk_connections')
+    .select(COLUMNS)
+    .where('workspace_id', '=', workspaceId)
+    .where('provider', '=', provider)
+    .executeTakeFirst();
+  return r && toConnection(r);
+}
+
+export async function findConnectionById(db: Db, id: string, options: { forUpdate?: boolean } = {}) {
+  let q = db.selectFrom('helpdesk_connections').select(COLUMNS).where('id', '=', id);
+  if (options.forUpdate) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  return r && toConnection(r);
+}
+
+export async function listConnections(db: Db, workspaceId: string): Promise<Connection[]> {
+  const rows = await db
+    .selectFrom('helpdesk_connections')
+    .select(COLUMNS)
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('provider')
+    .execute();
+  return rows.map(toConnection);
+}
+
+export async function readSecrets(db: Db, keyring: Keyring, c: Connection): Promise<ConnectionSecrets> {
+  const r = await db
+    .selectFrom('helpdesk_connections')
+    .select(['access_token_ct', 'refresh_token_ct'])
+    .where('id', '=', c.id)
+    .executeTakeFirstOrThrow();
+  return {
+    accessToken: keyring.decrypt(r.access_token_ct, aad(c, 'access')),
+    refreshToken: r.refresh_token_ct ? keyring.decrypt(r.refresh_token_ct, aad(c, 'refresh')) : undefined,
+  };
+}
+
+/**
+ * Persists a refreshed pair. A provider that returned no refresh token keeps the old one (Nango once wiped it:
+ * https://github.com/NangoHQ/nango/issues/298). Call inside the transaction that holds the row lock, before the
+ * new access token is used, so a rotated refresh token is never lost.
+ */
+export async function storeRefreshedTokens(
+  db: Db,
+  keyring: Keyring,
+  c: Connection,
+  tokens: { accessToken: string; refreshToken: string | undefined; expiresAt: Date | null },
+): Promise<void> {
+  await db
+    .updateTable('helpdesk_connections')
+    .set({
+      encryption_key_id: keyring.currentKeyId,
+      access_token_ct: keyring.encrypt(tokens.accessToken, aad(c, 'access')),
+      ...(tokens.refreshToken
+        ? { refresh_token_ct: keyring.encrypt(tokens.refreshToken, aad(c, 'refresh')) }
+        : {}),
+      access_token_expires_at: tokens.expiresAt,
+      token_refreshed_at: new Date(),
+      updated_at: new Date(),
+    })
+    .where('id', '=', c.id)
+    .execute();
+}
+
+export async function recordRefreshOutcome(
+  db: Db,
+  id: string,
+  outcome: {
+    status?: ConnectionStatus;
+    lastRefreshStatus: RefreshStatus;
+    lastError: string | null;
+    refreshedAt?: Date;
+  },
+): Promise<void> {
+  await db
+    .updateTable('helpdesk_connections')
+    .set({
+      ...(outcome.status ? { status: outcome.status } : {}),
+      last_refresh_status: outcome.lastRefreshStatus,
+      last_error: outcome.lastError,
+      ...(outcome.refreshedAt ? { last_refreshed_at: outcome.refreshedAt } : {}),
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteConnection(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('helpdesk_connections').where('id', '=', id).execute();
+}
+
+/** OAuth connections whose access token expires before `before` and that can still be refreshed. */
+export async function listExpiringConnectionIds(db: Db, before: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('helpdesk_connections')
+    .select('id')
+    .where('refresh_token_ct', 'is not', null)
+    .where('status', '<>', 'needs_reauth')
+    .where('access_token_expires_at', '<', before)
+    .orderBy('access_token_expires_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function countByEncryptionKey(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('helpdesk_connections')
+    .select(['encryption_key_id', sql<string>`count(*)`.as('n')])
+    .groupBy('encryption_key_id')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.encryption_key_id, Number(r.n)]));
+}
+
+/**
+ * Re-seals up to `limit` rows not yet under the current key. Rows another process holds (a refresh in flight)
+ * are skipped and picked up by a later batch. Returns how many rows it re-sealed.
+ */
+export async function reencryptBatch(db: Db, keyring: Keyring, limit: number): Promise<number> {
+  const current = keyring.currentKeyId;
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('helpdesk_connections')
+      .select(['id', 'workspace_id', 'provider', 'access_token_ct', 'refresh_token_ct'])
+      .where('encryption_key_id', '<>', current)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const r of rows) {
+      const ref = { id: r.id, workspaceId: r.workspace_id, provider: r.provider };
+      await trx
+        .updateTable('helpdesk_connections')
+        .set({
+          encryption_key_id: current,
+          access_token_ct: keyring.encrypt(
+            keyring.decrypt(r.access_token_ct, aad(ref, 'access')),
+            aad(ref, 'access'),
+          ),
+          refresh_token_ct: r.refresh_token_ct
+            ? keyring.encrypt(keyring.decrypt(r.refresh_token_ct, aad(ref, 'refresh')), aad(ref, 'refresh'))
+            : null,
+        })
+        .where('id', '=', r.id)
+        .execute();
+    }
+    return rows.length;
+  });
+}

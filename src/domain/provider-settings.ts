@@ -1,0 +1,61 @@
+import type { Config } from '../config/index.ts';
+import { providers } from '../providers/index.ts';
+import type { Provider, ProviderId, ProviderSettings } from '../providers/types.ts';
+
+/** The in-process emulators of sandbox mode: where they are mounted and the OAuth client they know. */
+export interface Sandbox {
+  baseUrl: (id: ProviderId) => string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface ResolvedProvider {
+  provider: Provider;
+  settings: ProviderSettings;
+  /** The first env variable OAuth still needs (the seed's "missing FRONT_CLIENT_ID"), if any. */
+  missingForOAuth: string | undefined;
+}
+
+/**
+ * Real hosts and credentials from config; or, in sandbox mode, the emulator for a provider that has no real
+ * configuration at all (no client id/secret, no host override).
+ */
+export function resolveProvider(
+  config: Config,
+  id: ProviderId,
+  sandbox: Sandbox | undefined,
+): ResolvedProvider {
+  const provider = providers[id];
+  const c = config.providers[id];
+  const isConfigured = Boolean(c.clientId || c.clientSecret || c.oauthBaseUrl || c.apiBaseUrl);
+  if (config.sandbox && sandbox && !isConfigured) {
+    const overrides = provider.emulatorOverrides(sandbox.baseUrl(id));
+    return {
+      provider,
+      settings: {
+        clientId: sandbox.clientId,
+        clientSecret: sandbox.clientSecret,
+        endpoints: (params) => provider.endpoints(overrides, params),
+        isSandbox: true,
+      },
+      missingForOAuth: undefined,
+    };
+  }
+  const env = id.toUpperCase();
+  const missing = [
+    !c.clientId && `${env}_CLIENT_ID`,
+    !c.clientSecret && `${env}_CLIENT_SECRET`,
+    ...(provider.oauthRequires ?? []).map((k) => !c[k] && `${env}_OAUTH_BASE_URL`),
+  ].find((m): m is string => Boolean(m));
+  const overrides = { oauthBaseUrl: c.oauthBaseUrl, apiBaseUrl: c.apiBaseUrl };
+  return {
+    provider,
+    settings: {
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      endpoints: (params) => provider.endpoints(overrides, params),
+      isSandbox: false,
+    },
+    missingForOAuth: missing,
+  };
+}

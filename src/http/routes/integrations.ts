@@ -1,0 +1,235 @@
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import {
+  AuditEventSchema,
+  AuditQuerySchema,
+  CallbackQuerySchema,
+  CompleteBodySchema,
+  ConnectionSchema,
+  DisconnectQuerySchema,
+  ProviderParamSchema,
+  StartQuerySchema,
+  StartResponseSchema,
+  TokenBodySchema,
+} from '../../contracts/integrations.ts';
+import { listAudit } from '../../domain/audit.ts';
+import * as connections from '../../domain/connections.ts';
+import { findMembership } from '../../db/repositories/memberships.ts';
+import { hasRole } from '../../domain/roles.ts';
+import { AppError } from '../../lib/app-error.ts';
+import type { ProviderId } from '../../providers/types.ts';
+import { workspacePrincipalOf } from '../authorize.ts';
+import type { AppEnv } from '../env.ts';
+import { defineRoute, jsonContent as json } from '../route.ts';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const connectionDto = (c: connections.Connection) => ({
+  provider: c.provider,
+  authType: c.authType,
+  status: c.status,
+  connectedAt: c.connectedAt.toISOString(),
+  lastRefreshedAt: iso(c.lastRefreshedAt ?? c.tokenRefreshedAt),
+  lastRefreshStatus: c.lastRefreshStatus,
+  lastError: c.lastError,
+  account: c.accountId ? { id: c.accountId, name: c.accountName ?? c.accountId } : null,
+  params: c.params,
+  sandbox: c.isSandbox,
+});
+
+const depsOf = (c: Context<AppEnv>): connections.ConnectionsDeps => {
+  const d = c.var.deps;
+  return { db: d.db, keyring: d.keyring, config: d.config, logger: c.var.logger, resolve: d.resolveProvider };
+};
+
+const list = defineRoute('member', {
+  method: 'get',
+  path: '/integrations/connections',
+  tags: ['Integrations'],
+  summary: 'One row per connected helpdesk (never a token)',
+  responses: {
+    200: { description: 'Connections', ...json(z.object({ connections: z.array(ConnectionSchema) })) },
+  },
+});
+
+const remove = defineRoute('admin', {
+  method: 'delete',
+  path: '/integrations/connections',
+  tags: ['Integrations'],
+  summary:
+    'Disconnect: revoke at the helpdesk where it offers revocation, then destroy the stored credential',
+  request: { query: DisconnectQuerySchema },
+  responses: { 204: { description: 'Disconnected' } },
+});
+
+const start = defineRoute('admin', {
+  method: 'get',
+  path: '/integrations/{provider}/start',
+  tags: ['Integrations'],
+  summary: 'Begin OAuth: returns the helpdesk authorize URL (state single use, 10 minutes)',
+  request: { params: ProviderParamSchema, query: StartQuerySchema },
+  responses: {
+    200: { description: 'Authorize URL', ...json(StartResponseSchema) },
+    500: { description: 'provider_not_configured: missing <PROVIDER>_CLIENT_ID' },
+  },
+});
+
+const complete = defineRoute('admin', {
+  method: 'post',
+  path: '/integrations/{provider}/complete',
+  tags: ['Integrations'],
+  summary: 'Finish OAuth: exchange the code, verify the account, store the credential encrypted',
+  request: { params: ProviderParamSchema, body: { ...json(CompleteBodySchema), required: true } },
+  responses: {
+    200: { description: 'Connected', ...json(ConnectionSchema) },
+    422: { description: 'The helpdesk rejected the code' },
+    502: { description: 'The helpdesk is unavailable' },
+  },
+});
+
+const callback = defineRoute('public', {
+  method: 'get',
+  path: '/integrations/{provider}/callback',
+  tags: ['Integrations'],
+  summary:
+    'Redirect URI registered at the helpdesk: completes the flow for the signed-in user, then redirects',
+  request: { params: ProviderParamSchema, query: CallbackQuerySchema },
+  responses: { 302: { description: 'To the dashboard with ?integration=<provider>&status=connected|error' } },
+});
+
+const token = defineRoute('admin', {
+  method: 'post',
+  path: '/integrations/{provider}/token',
+  tags: ['Integrations'],
+  summary: 'Connect with an API token instead of OAuth (verified against the helpdesk before it is stored)',
+  request: { params: ProviderParamSchema, body: { ...json(TokenBodySchema), required: true } },
+  responses: {
+    200: { description: 'Connected', ...json(ConnectionSchema) },
+    422: { description: 'The helpdesk rejected the credential; nothing stored' },
+  },
+});
+
+const audit = defineRoute('admin', {
+  method: 'get',
+  path: '/audit',
+  tags: ['Integrations'],
+  summary:
+    'Connect, reconnect, disconnect, refresh failure and recovery, key rotation: who, when, what, outcome',
+  request: { query: AuditQuerySchema },
+  responses: {
+    200: { description: 'Newest first', ...json(z.object({ events: z.array(AuditEventSchema) })) },
+  },
+});
+
+/** Where the browser lands after the callback; codes only, never a message that could carry helpdesk text. */
+function dashboardRedirect(c: Context<AppEnv>, provider: ProviderId, outcome: { error?: string }) {
+  const url = new URL(c.var.deps.config.publicUrl);
+  url.pathname = '/';
+  url.searchParams.set('integration', provider);
+  url.searchParams.set('status', outcome.error ? 'error' : 'connected');
+  if (outcome.error)
+    url.searchParams.set('error', outcome.error.replace(/[^a-z_]/g, '').slice(0, 40) || 'unknown');
+  return c.redirect(url.toString(), 302);
+}
+
+export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(list, async (c) => {
+    const rows = await connections.listConnections(c.var.deps, workspacePrincipalOf(c).workspaceId);
+    return c.json({ connections: rows.map(connectionDto) }, 200);
+  });
+
+  app.openapi(remove, async (c) => {
+    await connections.disconnect(depsOf(c), workspacePrincipalOf(c), c.req.valid('query').provider);
+    return c.body(null, 204);
+  });
+
+  app.openapi(start, async (c) => {
+    const { provider } = c.req.valid('param');
+    const { authorizeUrl, expiresAt } = await connections.startOAuth(
+      depsOf(c),
+      workspacePrincipalOf(c),
+      provider,
+      c.req.valid('query'),
+    );
+    return c.json({ authorizeUrl, expiresAt: expiresAt.toISOString() }, 200);
+  });
+
+  app.openapi(complete, async (c) => {
+    const { provider } = c.req.valid('param');
+    const conn = await connections.completeOAuth(
+      depsOf(c),
+      workspacePrincipalOf(c),
+      provider,
+      c.req.valid('json'),
+    );
+    return c.json(connectionDto(conn), 200);
+  });
+
+  app.openapi(token, async (c) => {
+    const { provider } = c.req.valid('param');
+    const conn = await connections.connectWithToken(
+      depsOf(c),
+      workspacePrincipalOf(c),
+      provider,
+      c.req.valid('json'),
+    );
+    return c.json(connectionDto(conn), 200);
+  });
+
+  app.openapi(callback, async (c) => {
+    const { provider } = c.req.valid('param');
+    const q = c.req.valid('query');
+    if (q.error) return dashboardRedirect(c, provider, { error: q.error });
+    if (!q.code || !q.state) return dashboardRedirect(c, provider, { error: 'invalid_callback' });
+    const { db, auth } = c.var.deps;
+    const session = await auth.api.getSession({ headers: c.req.raw.headers });
+    if (!session) return dashboardRedirect(c, provider, { error: 'not_signed_in' });
+    const workspaceId = await connections.workspaceOfState(c.var.deps, q.state);
+    const membership = workspaceId ? await findMembership(db, workspaceId, session.user.id) : undefined;
+    if (!workspaceId || !membership) return dashboardRedirect(c, provider, { error: 'invalid_state' });
+    if (!hasRole(membership.role, 'admin')) return dashboardRedirect(c, provider, { error: 'forbidden' });
+    try {
+      await connections.completeOAuth(
+        depsOf(c),
+        {
+          kind: 'session',
+          apiKeyId: null,
+          userId: session.user.id,
+          email: session.user.email,
+          workspaceId,
+          role: membership.role,
+        },
+        provider,
+        { code: q.code, state: q.state },
+        { viaCallback: true },
+      );
+      return dashboardRedirect(c, provider, {});
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      c.var.logger.info({ provider, code: e.code }, 'oauth callback failed');
+      return dashboardRedirect(c, provider, { error: e.code });
+    }
+  });
+
+  app.openapi(audit, async (c) => {
+    const q = c.req.valid('query');
+    const events = await listAudit(c.var.deps.db, workspacePrincipalOf(c).workspaceId, {
+      limit: q.limit,
+      ...(q.before ? { before: q.before } : {}),
+    });
+    return c.json(
+      {
+        events: events.map((e) => ({
+          id: e.id,
+          at: e.at.toISOString(),
+          actor: e.actorLabel,
+          action: e.action,
+          provider: e.provider,
+          outcome: e.outcome,
+          detail: e.detail,
+        })),
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ok } from '../../lib/result.ts';
+import { callProvider } from '../http.ts';
+import { defineTokenConnect, type Provider } from '../types.ts';
+import { FRONT_API_URL, FRONT_APP_URL, FRONT_PATHS, frontOAuth } from './auth.ts';
+
+// GET /me → IdentityResponse { _links, id: "cmp_…", name } (core-api.json).
+const IdentitySchema = z.object({ id: z.string(), name: z.string() });
+
+export const front: Provider = {
+  id: 'front',
+  displayName: 'Front',
+  params: {},
+  oauth: frontOAuth,
+  endpoints: (o) => ({
+    authorizeUrl: `${o.oauthBaseUrl ?? FRONT_APP_URL}${FRONT_PATHS.authorize}`,
+    tokenUrl: `${o.oauthBaseUrl ?? FRONT_APP_URL}${FRONT_PATHS.token}`,
+    apiBaseUrl: o.apiBaseUrl ?? FRONT_API_URL,
+  }),
+  emulatorOverrides: (base) => ({ oauthBaseUrl: base, apiBaseUrl: base }),
+  tokenConnect: defineTokenConnect(z.strictObject({ apiToken: z.string().min(8).max(4096) }), (b) => ({
+    secret: b.apiToken,
+    params: {},
+  })),
+  credentialFor: (secret) => ({ kind: 'bearer', token: secret }),
+  async verify(credential, ctx) {
+    const r = await callProvider(ctx, {
+      url: `${ctx.endpoints.apiBaseUrl}/me`,
+      credential,
+      schema: IdentitySchema,
+    });
+    return r.ok ? ok({ id: r.value.id, name: r.value.name }) : r;
+  },
+  // No `revoke`: Front documents revocation only in its UI (https://help.front.com/t/36dsxd); /oauth/revoke
+  // appears only in third-party copies of its MCP server metadata (front.md §1.1).
+};

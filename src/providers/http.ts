@@ -1,0 +1,123 @@
+import type { z } from 'zod';
+import { err, ok, type Result } from '../lib/result.ts';
+import type { Credential, ProviderContext, ProviderError } from './types.ts';
+
+const TIMEOUT_MS = 15_000;
+const MAX_DETAIL = 300;
+
+export function authorizationHeader(credential: Credential): string {
+  return credential.kind === 'bearer'
+    ? `Bearer ${credential.token}`
+    : `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+}
+
+function secretsOf(credential: Credential | undefined): string[] {
+  if (!credential) return [];
+  return credential.kind === 'bearer' ? [credential.token] : [credential.password];
+}
+
+/** Helpdesk error text is shown to users (lastError, 422 reasons): cap it and strip anything secret. */
+export function sanitizeDetail(text: string, secrets: string[] = []): string {
+  let out = text.replace(/\s+/g, ' ').trim();
+  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
+  out = out.replace(/(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]');
+  return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL)}…` : out;
+}
+
+/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterMs(headers: Headers, now = Date.now()): number {
+  const value = headers.get('retry-after');
+  if (value) {
+    const seconds = Number(value);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const at = Date.parse(value);
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  return 60_000;
+}
+
+/** Pulls the most useful message out of the many error body shapes helpdesks use. */
+function errorMessage(body: unknown, fallback: string): string {
+  if (body && typeof body === 'object') {
+    const b = body as Record<string, unknown>;
+    const nested = b._error ?? b.error;
+    if (nested && typeof nested === 'object') {
+      const n = nested as Record<string, unknown>;
+      const msg = n.message ?? n.title ?? n.description;
+      if (typeof msg === 'string') return msg;
+    }
+    if (typeof b.error_description === 'string') return b.error_description;
+    if (typeof b.description === 'string') return b.description;
+    if (typeof b.message === 'string') return b.message;
+    if (typeof nested === 'string') return nested;
+    if (Array.isArray(b.errors) && b.errors[0] && typeof b.errors[0] === 'object') {
+      const first = b.errors[0] as Record<string, unknown>;
+      if (typeof first.message === 'string') return first.message;
+    }
+  }
+  return fallback;
+}
+
+export interface ProviderRequest<S extends z.ZodType> {
+  method?: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  credential?: Credential;
+  headers?: Record<string, string>;
+  json?: unknown;
+  schema: S;
+}
+
+/**
+ * One helpdesk HTTP call, classified into the ProviderError codes. Never throws for HTTP or network trouble;
+ * never lets a credential into an error detail.
+ */
+export async function callProvider<S extends z.ZodType>(
+  ctx: ProviderContext,
+  req: ProviderRequest<S>,
+): Promise<Result<z.infer<S>, ProviderError>> {
+  const secrets = secretsOf(req.credential);
+  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+  if (req.credential) headers.authorization = authorizationHeader(req.credential);
+  if (req.json !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await ctx.fetch(req.url, {
+      method: req.method ?? 'GET',
+      headers,
+      ...(req.json !== undefined ? { body: JSON.stringify(req.json) } : {}),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      redirect: 'error',
+    });
+  } catch (e) {
+    const name = e instanceof Error ? e.name : 'Error';
+    return err({
+      code: 'upstream_unavailable',
+      detail: name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : `network error (${name})`,
+    });
+  }
+  const text = await res.text().catch(() => '');
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  const detail = () =>
+    sanitizeDetail(`${res.status}: ${errorMessage(body, text.slice(0, 200) || res.statusText)}`, secrets);
+  if (res.status === 401 || res.status === 403) return err({ code: 'unauthorized', detail: detail() });
+  if (res.status === 429)
+    return err({ code: 'rate_limited', retryAfterMs: retryAfterMs(res.headers), detail: detail() });
+  if (res.status >= 500) return err({ code: 'upstream_unavailable', detail: detail() });
+  if (res.status >= 400) return err({ code: 'unexpected_response', detail: detail() });
+  if (text && body === undefined)
+    return err({ code: 'unexpected_response', detail: `${res.status}: body is not JSON` });
+  const parsed = req.schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return err({
+      code: 'unexpected_response',
+      detail: `unexpected response shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    });
+  }
+  return ok(parsed.data);
+}

@@ -1,0 +1,108 @@
+import type { z } from 'zod';
+import type { Result } from '../lib/result.ts';
+
+export const PROVIDER_IDS = ['intercom', 'front', 'plain', 'zendesk'] as const;
+/** One spelling everywhere: folder, registry key, URL segment, enum value, env prefix (upper-cased). */
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+/** Expected failures of a helpdesk call; anything else is a bug and throws. */
+export type ProviderError =
+  | { code: 'unauthorized'; detail: string } // needs re-auth; never retried
+  | { code: 'rate_limited'; retryAfterMs: number; detail: string }
+  | { code: 'upstream_unavailable'; detail: string } // retried with backoff
+  | { code: 'unexpected_response'; detail: string }; // schema drift; surfaced, not hidden
+
+/** How a request proves who it is. Secrets live here only between decryption and the HTTP call. */
+export type Credential =
+  { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
+
+export interface Account {
+  id: string;
+  name: string;
+}
+
+/** Connection parameters such as Zendesk's subdomain or Intercom's region; validated before use in any URL. */
+export type ConnectionParams = Record<string, string>;
+
+export interface ParamSpec {
+  pattern: RegExp;
+  required: boolean;
+  description: string;
+}
+
+/** Where a provider lives for one connection: real hosts, configured overrides, or the sandbox emulator. */
+export interface ProviderEndpoints {
+  authorizeUrl: string | undefined;
+  tokenUrl: string | undefined;
+  apiBaseUrl: string;
+}
+
+/** Configured host overrides (tests, proxies, the sandbox emulators); unset means the provider's real hosts. */
+export interface EndpointOverrides {
+  oauthBaseUrl: string | undefined;
+  apiBaseUrl: string | undefined;
+}
+
+export interface OAuthConfig {
+  /** `null`: the provider takes no scope parameter (sending one breaks the flow). */
+  scopes: string[] | null;
+  /** PKCE S256 is sent only where the provider documents or tolerates it (RFC 9700 §2.1.1). */
+  pkce: boolean;
+  clientAuth: 'client_secret_basic' | 'client_secret_post';
+  /** How the token endpoint wants its body; standard OAuth is form-encoded. */
+  tokenBody: 'form' | 'json';
+  /** `none`: no refresh token; `reuse`: may return the same or a new one; `rotating`: always new, old one dies. */
+  refresh: 'none' | 'reuse' | 'rotating';
+  /** Where the token response says when the access token expires. */
+  expiry: 'never' | 'expires_in' | 'expires_at';
+  /** Extra numeric parameters of every token request (Zendesk's requested lifetimes). */
+  tokenRequestExtras?: Record<string, number>;
+}
+
+export interface ProviderSettings {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  endpoints: (params: ConnectionParams) => ProviderEndpoints;
+  /** True when the in-process emulator stands in for the helpdesk. */
+  isSandbox: boolean;
+}
+
+export interface ProviderContext {
+  endpoints: ProviderEndpoints;
+  params: ConnectionParams;
+  fetch: typeof fetch;
+}
+
+export interface TokenConnect {
+  /** Body of `POST /integrations/:provider/token`. */
+  body: z.ZodType;
+  /** Splits a validated body into the secret we encrypt and the non-secret params we keep beside it. */
+  toStored: (body: unknown) => { secret: string; params: ConnectionParams };
+}
+
+export function defineTokenConnect<S extends z.ZodType>(
+  body: S,
+  toStored: (b: z.infer<S>) => { secret: string; params: ConnectionParams },
+): TokenConnect {
+  return { body, toStored: (b) => toStored(body.parse(b)) };
+}
+
+export interface Provider {
+  id: ProviderId;
+  displayName: string;
+  params: Record<string, ParamSpec>;
+  oauth: OAuthConfig;
+  /** Env variables OAuth needs beyond `<P>_CLIENT_ID` / `<P>_CLIENT_SECRET`. */
+  oauthRequires?: 'oauthBaseUrl'[];
+  /** Real hosts unless overridden; `params` are already validated against `params`. */
+  endpoints: (overrides: EndpointOverrides, params: ConnectionParams) => ProviderEndpoints;
+  /** The overrides that point this provider at an emulator served from `base`. */
+  emulatorOverrides: (base: string) => EndpointOverrides;
+  tokenConnect: TokenConnect;
+  /** Builds the request credential from the stored secret (Zendesk API tokens are HTTP Basic). */
+  credentialFor: (secret: string, authType: 'oauth' | 'token', params: ConnectionParams) => Credential;
+  /** Identity call: verifies a credential and names the helpdesk account. */
+  verify: (credential: Credential, ctx: ProviderContext) => Promise<Result<Account, ProviderError>>;
+  /** Revocation at the helpdesk where it offers one; absent where revocation is UI-only. */
+  revoke?: (credential: Credential, ctx: ProviderContext) => Promise<Result<void, ProviderError>>;
+}

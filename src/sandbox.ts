@@ -1,0 +1,56 @@
+import type { Hono } from 'hono';
+import { createEmulator } from '../emulators/index.ts';
+import type { Config } from './config/index.ts';
+import type { Sandbox } from './domain/provider-settings.ts';
+import { randomToken } from './lib/crypto.ts';
+import { PROVIDER_IDS, type ProviderId } from './providers/types.ts';
+
+/**
+ * Demo credentials the sandbox helpdesks accept for the API-token path, so a new user can try every connection
+ * offline. They open only the in-process emulators.
+ */
+export const SANDBOX_TOKENS = {
+  intercom: { accessToken: 'sandbox-intercom-token' },
+  front: { apiToken: 'sandbox-front-token' },
+  zendesk: { subdomain: 'sandbox', email: 'admin@sandbox.example', apiToken: 'sandbox-zendesk-token' },
+  plain: { apiKey: 'plainApiKey_sandbox' },
+} as const;
+
+const SANDBOX_ACCOUNTS: Record<ProviderId, { id: string; name: string }> = {
+  intercom: { id: 'sandbox01', name: 'Sandbox Intercom workspace' },
+  front: { id: 'cmp_sandbox', name: 'Sandbox Front company' },
+  zendesk: { id: 'sandbox', name: 'sandbox.zendesk.com' },
+  plain: { id: 'w_sandbox', name: 'Sandbox Plain workspace' },
+};
+
+const PATH = (id: ProviderId) => `/_sandbox/${id}`;
+
+/**
+ * Sandbox mode (DESKPULSE_SANDBOX, never in production): the four emulated helpdesks run inside this process
+ * under /_sandbox/<provider>, with an OAuth client registered for our callback URLs, so every real flow works
+ * offline. Their state lives in memory: OAuth tokens they issued are forgotten on restart.
+ */
+export function createSandbox(config: Config): { sandbox: Sandbox; apps: { id: ProviderId; app: Hono }[] } {
+  const clientId = 'deskpulse-sandbox';
+  const clientSecret = randomToken(24);
+  const apps = PROVIDER_IDS.map((id) => {
+    const seed = SANDBOX_TOKENS[id];
+    const token = 'apiToken' in seed ? seed.apiToken : 'accessToken' in seed ? seed.accessToken : seed.apiKey;
+    const emulator = createEmulator(id, {
+      basePath: PATH(id),
+      account: SANDBOX_ACCOUNTS[id],
+      clients: [
+        { clientId, clientSecret, redirectUris: [`${config.publicUrl}/integrations/${id}/callback`] },
+      ],
+      apiTokens: [
+        {
+          token,
+          account: SANDBOX_ACCOUNTS[id],
+          ...('email' in seed ? { email: seed.email, subdomain: seed.subdomain } : {}),
+        },
+      ],
+    });
+    return { id, app: emulator.app };
+  });
+  return { sandbox: { baseUrl: (id) => `${config.publicUrl}${PATH(id)}`, clientId, clientSecret }, apps };
+}

@@ -27,7 +27,7 @@ export async function startService(
     publicUrl: config.publicUrl,
     logger,
   });
-  const sandbox = config.sandbox ? createSandbox(config) : undefined;
+  const sandbox = config.sandbox ? createSandbox(config, database.authSecret) : undefined;
   const deps: AppDeps = {
     config,
     db: database.db,

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { createEmulator } from '../emulators/index.ts';
 import type { Config } from './config/index.ts';
 import type { Sandbox } from './domain/provider-settings.ts';
-import { randomToken } from './lib/crypto.ts';
+import { createHmac } from 'node:crypto';
 import { PROVIDER_IDS, type ProviderId } from './providers/types.ts';
 
 /**
@@ -30,9 +30,15 @@ const PATH = (id: ProviderId) => `/_sandbox/${id}`;
  * under /_sandbox/<provider>, with an OAuth client registered for our callback URLs, so every real flow works
  * offline. Their state lives in memory: OAuth tokens they issued are forgotten on restart.
  */
-export function createSandbox(config: Config): { sandbox: Sandbox; apps: { id: ProviderId; app: Hono }[] } {
+export function createSandbox(
+  config: Config,
+  authSecret: string,
+): { sandbox: Sandbox; apps: { id: ProviderId; app: Hono }[] } {
   const clientId = 'deskpulse-sandbox';
-  const clientSecret = randomToken(24);
+  // Derived, not random, so every process on the same data dir (API, worker, CLI) presents the same client.
+  const clientSecret = createHmac('sha256', authSecret)
+    .update('deskpulse sandbox oauth client')
+    .digest('base64url');
   const apps = PROVIDER_IDS.map((id) => {
     const seed = SANDBOX_TOKENS[id];
     const token = 'apiToken' in seed ? seed.apiToken : 'accessToken' in seed ? seed.accessToken : seed.apiKey;

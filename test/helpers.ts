@@ -218,3 +218,31 @@ export async function startHelpdesks(
     },
   };
 }
+
+/** Drives the helpdesk's consent screen the way a script does: the code and state it redirects back with. */
+export async function approveAtHelpdesk(
+  authorizeUrl: string,
+): Promise<{ code: string; state: string; redirect: URL }> {
+  const res = await fetch(`${authorizeUrl}&auto_approve=1`, { redirect: 'manual' });
+  if (res.status !== 302) throw new Error(`authorize answered ${res.status}: ${await res.text()}`);
+  const redirect = new URL(res.headers.get('location') ?? '');
+  return {
+    code: redirect.searchParams.get('code') ?? '',
+    state: redirect.searchParams.get('state') ?? '',
+    redirect,
+  };
+}
+
+/** A full OAuth connection through our HTTP API: start, consent at the emulator, complete. */
+export async function connectByOAuth(t: TestApp, provider: ProviderId, key: string): Promise<Response> {
+  const query = provider === 'zendesk' ? '?subdomain=acme' : '';
+  const start = await t.request(`/integrations/${provider}/start${query}`, { key });
+  if (start.status !== 200) throw new Error(`start answered ${start.status}: ${await start.text()}`);
+  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+  const { code, state } = await approveAtHelpdesk(authorizeUrl);
+  return t.request(`/integrations/${provider}/complete`, {
+    method: 'POST',
+    key,
+    json: { code, state, ...(provider === 'zendesk' ? { subdomain: 'acme' } : {}) },
+  });
+}

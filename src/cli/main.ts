@@ -4,6 +4,7 @@ import { ConfigError } from '../config/index.ts';
 import { AppError } from '../lib/app-error.ts';
 import { context, parseWith } from './context.ts';
 import { runApiKeyCreate, runApiKeyList, runApiKeyRevoke, runWorkspaceCreate } from './identity.ts';
+import { runKeysGenerate, runKeysRotate, runRefreshTokens } from './connections.ts';
 import { runMigrate, runServe } from './serve.ts';
 
 const program = new Command('deskpulse')
@@ -83,6 +84,31 @@ apikey
     parseWith(z.string().regex(/^key_[0-9a-f]{16}$/, 'must be a key id like key_…')),
   )
   .action(async (id: string) => runApiKeyRevoke(context(), id));
+
+const keys = program.command('keys').description('Manage the keyring that encrypts helpdesk credentials');
+keys
+  .command('rotate')
+  .description(
+    'Re-encrypt every stored credential under the current key (resumable, idempotent, safe while serving)',
+  )
+  .option('--new-key', 'first add a new current key to the data dir keyring (embedded setup only)')
+  .action(async (opts: { newKey?: boolean }) => runKeysRotate(context(), opts));
+keys
+  .command('generate')
+  .description('Print a new key as id:base64 for DESKPULSE_ENCRYPTION_KEYS (put it first)')
+  .requiredOption(
+    '--id <id>',
+    'key id',
+    parseWith(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must match [A-Za-z0-9_-]{1,32}')),
+  )
+  .action((opts: { id: string }) => runKeysGenerate(opts.id));
+
+const connections = program.command('connections').description('Helpdesk connections');
+connections
+  .command('refresh-tokens')
+  .description('Refresh every OAuth access token that expires within 15 minutes (the hourly sweep, by hand)')
+  .option('--json', 'print structured output')
+  .action(async (opts: { json?: boolean }) => runRefreshTokens(context(), opts));
 
 try {
   await program.parseAsync(process.argv);

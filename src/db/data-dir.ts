@@ -10,7 +10,7 @@ const SecretsSchema = z.object({
   authSecret: z.string().min(32),
   encryptionKeys: z.string().min(1).optional(),
 });
-export type DataDirSecrets = Required<z.infer<typeof SecretsSchema>>;
+export type DataDirSecrets = z.infer<typeof SecretsSchema> & { encryptionKeys: string };
 
 const fileOf = (dataDir: string) => path.join(dataDir, 'secrets.json');
 

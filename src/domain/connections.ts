@@ -329,6 +329,22 @@ export async function disconnect(
 }
 
 /**
+ * An access token is due for refresh within 15 minutes of expiry, or in the second half of its life when the
+ * helpdesk issues tokens shorter than half an hour (else every fresh token would already count as expiring and
+ * processes would refresh one after another).
+ */
+export function isDue(
+  c: Pick<Connection, 'accessTokenExpiresAt' | 'tokenRefreshedAt' | 'connectedAt'>,
+  now: number,
+): boolean {
+  if (!c.accessTokenExpiresAt) return false;
+  const expires = c.accessTokenExpiresAt.getTime();
+  const issued = (c.tokenRefreshedAt ?? c.connectedAt).getTime();
+  const margin = Math.min(REFRESH_MARGIN_MS, Math.max(0, (expires - issued) / 2));
+  return expires - now < margin;
+}
+
+/**
  * The credential to call the helpdesk with, refreshed first when the access token is within the margin of
  * expiry. One refresh per connection at a time across every process: the row lock (SELECT … FOR UPDATE) is held
  * through the token call, and the rotated pair is committed before the new access token is returned.
@@ -339,8 +355,7 @@ export async function credentialFor(
   options: { force?: boolean; actor?: Actor } = {},
 ): Promise<Result<Credential, ProviderError>> {
   const resolved = deps.resolve(connection.provider);
-  const isExpiring = (c: Connection) =>
-    c.accessTokenExpiresAt !== null && c.accessTokenExpiresAt.getTime() - Date.now() < REFRESH_MARGIN_MS;
+  const isExpiring = (c: Connection) => isDue(c, Date.now());
   const needsRefresh = (c: Connection) => c.hasRefreshToken && (options.force === true || isExpiring(c));
   if (connection.status === 'needs_reauth') {
     return err({
@@ -365,7 +380,7 @@ export async function credentialFor(
     const secrets = await repo.readSecrets(trx, deps.keyring, locked);
     // Another process refreshed while we waited for the lock: use its token, do not refresh again.
     const refreshedMeanwhile = locked.tokenRefreshedAt?.getTime() !== connection.tokenRefreshedAt?.getTime();
-    const stillNeeds = options.force ? !refreshedMeanwhile : isExpiring(locked);
+    const stillNeeds = !refreshedMeanwhile && (options.force === true || isExpiring(locked));
     if (!stillNeeds || !secrets.refreshToken) {
       return ok(resolved.provider.credentialFor(secrets.accessToken, locked.authType, locked.params));
     }
@@ -422,6 +437,8 @@ export async function credentialFor(
 export interface SweepResult {
   checked: number;
   refreshed: number;
+  /** Another process got there first, or the token turned out not to be due. */
+  skipped: number;
   failed: number;
 }
 
@@ -432,13 +449,16 @@ export async function sweepExpiringTokens(
 ): Promise<SweepResult> {
   const before = new Date(Date.now() + (options.marginMs ?? REFRESH_MARGIN_MS));
   const ids = await repo.listExpiringConnectionIds(deps.db, before, options.batchSize ?? 10_000);
-  const result: SweepResult = { checked: ids.length, refreshed: 0, failed: 0 };
+  const result: SweepResult = { checked: ids.length, refreshed: 0, skipped: 0, failed: 0 };
   for (const [i, id] of ids.entries()) {
     const connection = await repo.findConnectionById(deps.db, id);
     if (connection) {
       const r = await credentialFor(deps, connection, { actor: { kind: 'system', label: 'token sweep' } });
-      if (r.ok) result.refreshed++;
-      else result.failed++;
+      const after = await repo.findConnectionById(deps.db, id);
+      if (!r.ok) result.failed++;
+      else if (after?.tokenRefreshedAt?.getTime() !== connection.tokenRefreshedAt?.getTime())
+        result.refreshed++;
+      else result.skipped++;
     }
     options.onProgress?.(i + 1, ids.length);
   }

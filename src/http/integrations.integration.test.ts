@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../providers/types.ts';
 import {
+  approveAtHelpdesk,
   createTestApp,
   seedWorkspace,
   signUp,
@@ -54,18 +55,6 @@ afterAll(async () => {
   await helpdesks.close();
 });
 
-/** Drives the helpdesk's consent screen the way a script does, returning the code and state it redirects with. */
-async function authorize(authorizeUrl: string): Promise<{ code: string; state: string; redirect: URL }> {
-  const res = await fetch(`${authorizeUrl}&auto_approve=1`, { redirect: 'manual' });
-  expect(res.status).toBe(302);
-  const redirect = new URL(res.headers.get('location') ?? '');
-  return {
-    code: redirect.searchParams.get('code') ?? '',
-    state: redirect.searchParams.get('state') ?? '',
-    redirect,
-  };
-}
-
 async function startFlow(provider: ProviderId, key: string) {
   const res = await t.request(`/integrations/${provider}/start${PARAMS[provider]}`, { key });
   expect(res.status, await res.clone().text()).toBe(200);
@@ -94,7 +83,7 @@ describe.each(PROVIDER_IDS)('%s', (provider) => {
     expect(url.searchParams.has('scope')).toBe(provider === 'zendesk');
     expect(url.searchParams.get('code_challenge_method')).toBe(provider === 'intercom' ? null : 'S256');
 
-    const { code, state, redirect } = await authorize(authorizeUrl);
+    const { code, state, redirect } = await approveAtHelpdesk(authorizeUrl);
     expect(redirect.pathname).toBe(`/integrations/${provider}/callback`);
     const done = await t.request(`/integrations/${provider}/complete`, {
       method: 'POST',
@@ -246,7 +235,7 @@ describe('state attack matrix', () => {
       .execute();
 
   it('rejects forged, tampered, replayed, expired, foreign and mismatched states and stores nothing', async () => {
-    const front = await authorize(await startFlow('front', home.keys.admin));
+    const front = await approveAtHelpdesk(await startFlow('front', home.keys.admin));
     await expectRejected(
       await complete('front', home.keys.admin, { code: front.code, state: 'A'.repeat(43) }),
       /unknown/,
@@ -270,7 +259,7 @@ describe('state attack matrix', () => {
     );
     expect(await stored()).toEqual([]);
 
-    const zd = await authorize(await startFlow('zendesk', home.keys.admin));
+    const zd = await approveAtHelpdesk(await startFlow('zendesk', home.keys.admin));
     await expectRejected(
       await complete('zendesk', home.keys.admin, { code: zd.code, state: zd.state, subdomain: 'evil' }),
       /subdomain/,
@@ -280,7 +269,7 @@ describe('state attack matrix', () => {
       /subdomain/,
     );
 
-    const expiring = await authorize(await startFlow('plain', home.keys.admin));
+    const expiring = await approveAtHelpdesk(await startFlow('plain', home.keys.admin));
     await t.deps.db
       .updateTable('oauth_states')
       .set({ expires_at: new Date(Date.now() - 1) })
@@ -312,7 +301,9 @@ describe('state attack matrix', () => {
     ).json()) as { token: string };
     await t.request('/invites/accept', { method: 'POST', cookie: b.cookie, json: { token: inv.token } });
     const res = await t.request('/integrations/front/start', { cookie: a.cookie });
-    const { code, state } = await authorize(((await res.json()) as { authorizeUrl: string }).authorizeUrl);
+    const { code, state } = await approveAtHelpdesk(
+      ((await res.json()) as { authorizeUrl: string }).authorizeUrl,
+    );
     await expectRejected(await complete('front', undefined, { code, state }, b.cookie), /someone else/);
     const rows = await t.deps.db
       .selectFrom('helpdesk_connections')
@@ -328,7 +319,9 @@ describe('browser callback', () => {
     const owner = await signUp(t);
     await t.request('/workspaces', { method: 'POST', cookie: owner.cookie, json: { name: 'Browser' } });
     const start = await t.request('/integrations/zendesk/start?subdomain=acme', { cookie: owner.cookie });
-    const { redirect } = await authorize(((await start.json()) as { authorizeUrl: string }).authorizeUrl);
+    const { redirect } = await approveAtHelpdesk(
+      ((await start.json()) as { authorizeUrl: string }).authorizeUrl,
+    );
     const res = await t.request(`${redirect.pathname}${redirect.search}`, { cookie: owner.cookie });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('http://127.0.0.1:3000/?integration=zendesk&status=connected');
@@ -356,7 +349,7 @@ describe('disconnect', () => {
   it('revokes at helpdesks that offer it, destroys the credential, and audits who did what', async () => {
     const { keys } = await seedWorkspace(t);
     for (const provider of PROVIDER_IDS) {
-      const { code, state } = await authorize(await startFlow(provider, keys.admin));
+      const { code, state } = await approveAtHelpdesk(await startFlow(provider, keys.admin));
       await t.request(`/integrations/${provider}/complete`, {
         method: 'POST',
         key: keys.admin,
@@ -406,7 +399,7 @@ describe('disconnect', () => {
       .select(['id', 'access_token_ct'])
       .where('workspace_id', '=', workspace.id)
       .executeTakeFirstOrThrow();
-    const { code, state } = await authorize(await startFlow('front', keys.admin));
+    const { code, state } = await approveAtHelpdesk(await startFlow('front', keys.admin));
     await t.request('/integrations/front/complete', {
       method: 'POST',
       key: keys.admin,

@@ -1,0 +1,334 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as repo from '../db/repositories/connections.ts';
+import { generateKey, Keyring, parseKeyring } from '../lib/keyring.ts';
+import { createDb, type DbHandle } from '../db/client.ts';
+import { dataDirKeySource, loadOrCreateDataDirSecrets } from '../db/data-dir.ts';
+import { createWorkspace } from './workspaces.ts';
+import {
+  connectByOAuth,
+  createTestApp,
+  createTestDatabase,
+  seedWorkspace,
+  startHelpdesks,
+  TEST_KEYS,
+  type TestApp,
+  type TestHelpdesks,
+} from '../../test/helpers.ts';
+import { credentialFor, rotateEncryption, sweepExpiringTokens, type ConnectionsDeps } from './connections.ts';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/deskpulse.js');
+
+let helpdesks: TestHelpdesks;
+let t: TestApp;
+beforeAll(async () => {
+  helpdesks = await startHelpdesks();
+  t = await createTestApp(helpdesks.env);
+});
+afterAll(async () => {
+  await t.close();
+  await helpdesks.close();
+});
+
+const depsOf = (app: TestApp, keyring = app.deps.keyring): ConnectionsDeps => ({
+  db: app.deps.db,
+  keyring,
+  config: app.deps.config,
+  logger: app.deps.logger,
+  resolve: app.deps.resolveProvider,
+});
+
+async function connectionOf(workspaceId: string, provider: 'zendesk' | 'front' | 'plain') {
+  const c = await repo.findConnection(t.deps.db, workspaceId, provider);
+  if (!c) throw new Error('no connection');
+  return c;
+}
+
+/** A user row without going through HTTP (this database has no app in front of it). */
+async function signUpDirect(handle: DbHandle): Promise<{ id: string }> {
+  const id = `u_${Math.random().toString(16).slice(2)}`;
+  await handle.db
+    .insertInto('auth_user')
+    .values({ id, name: 'K', email: `${id}@x.io`, emailVerified: false })
+    .execute();
+  return { id };
+}
+
+async function cli(args: string[]) {
+  const env = {
+    ...process.env,
+    ...helpdesks.env,
+    DATABASE_URL: t.deps.config.databaseUrl ?? '',
+    DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
+    DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
+    DESKPULSE_SANDBOX: '0',
+  };
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { env });
+    return { code: 0, ...r };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+describe('token refresh', () => {
+  it('three processes refreshing one connection make exactly one token call and keep the rotated token', async () => {
+    const zendesk = helpdesks.emulators.zendesk;
+    zendesk.knobs.accessTokenLifetimeSeconds = 600;
+    const { keys, workspace } = await seedWorkspace(t);
+    expect((await connectByOAuth(t, 'zendesk', keys.admin)).status).toBe(200);
+    // An hour-old token with ten minutes left: due.
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({ connected_at: new Date(Date.now() - 3_600_000) })
+      .where('workspace_id', '=', workspace.id)
+      .execute();
+    const before = await connectionOf(workspace.id, 'zendesk');
+    const oldSecrets = await repo.readSecrets(t.deps.db, t.deps.keyring, before);
+    const refreshesBefore = zendesk.stats.refreshRequests;
+    zendesk.knobs.latencyMs = 800; // hold the refresh open so the other processes arrive while it is in flight
+
+    const results = await Promise.all([1, 2, 3].map(() => cli(['connections', 'refresh-tokens', '--json'])));
+    zendesk.knobs.latencyMs = 0;
+    zendesk.knobs.accessTokenLifetimeSeconds = 172_800;
+
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(zendesk.stats.refreshRequests - refreshesBefore).toBe(1);
+    const after = await connectionOf(workspace.id, 'zendesk');
+    const newSecrets = await repo.readSecrets(t.deps.db, t.deps.keyring, after);
+    expect(newSecrets.refreshToken).not.toBe(oldSecrets.refreshToken);
+    expect(zendesk.issuedTokens().refresh.at(-1)).toBe(newSecrets.refreshToken);
+    expect(after.tokenRefreshedAt).not.toBeNull();
+    expect(after.lastRefreshStatus).toBe('ok');
+    // The stored pair works at the helpdesk; the old one was killed by rotation.
+    const me = (token: string) =>
+      fetch(`${helpdesks.urls.zendesk}/acme/api/v2/users/me.json`, {
+        headers: { authorization: `Bearer ${token}` },
+      }).then(async (r) => ((await r.json()) as { user?: { id: number | null } }).user?.id ?? null);
+    expect(await me(newSecrets.accessToken)).not.toBeNull();
+    expect(await me(oldSecrets.accessToken)).toBeNull();
+  }, 60_000);
+
+  it('leaves fresh tokens alone and refreshes before use when close to expiry', async () => {
+    const { keys, workspace } = await seedWorkspace(t);
+    await connectByOAuth(t, 'front', keys.admin);
+    const calls = helpdesks.emulators.front.stats.refreshRequests;
+    const c = await connectionOf(workspace.id, 'front');
+    expect((await credentialFor(depsOf(t), c)).ok).toBe(true);
+    expect(helpdesks.emulators.front.stats.refreshRequests).toBe(calls);
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({
+        access_token_expires_at: new Date(Date.now() + 60_000),
+        connected_at: new Date(Date.now() - 3_600_000),
+      })
+      .where('id', '=', c.id)
+      .execute();
+    const due = await connectionOf(workspace.id, 'front');
+    const cred = await credentialFor(depsOf(t), due);
+    expect(cred.ok).toBe(true);
+    expect(helpdesks.emulators.front.stats.refreshRequests).toBe(calls + 1);
+    const refreshed = await connectionOf(workspace.id, 'front');
+    expect(refreshed.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+    // Front returned the same refresh token: it is kept, not wiped.
+    expect((await repo.readSecrets(t.deps.db, t.deps.keyring, refreshed)).refreshToken).toBeDefined();
+  });
+
+  it('invalid_grant marks needs_reauth with the reason, stops retrying, and a reconnect records the recovery', async () => {
+    const plain = helpdesks.emulators.plain;
+    const { keys, workspace } = await seedWorkspace(t);
+    await connectByOAuth(t, 'plain', keys.admin);
+    const c = await connectionOf(workspace.id, 'plain');
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({
+        access_token_expires_at: new Date(Date.now() + 1000),
+        connected_at: new Date(Date.now() - 3_600_000),
+      })
+      .where('id', '=', c.id)
+      .execute();
+    plain.knobs.forceInvalidGrant = true;
+    const calls = plain.stats.refreshRequests;
+    try {
+      const first = await sweepExpiringTokens(depsOf(t));
+      expect(first.failed).toBeGreaterThanOrEqual(1);
+      const failed = await connectionOf(workspace.id, 'plain');
+      expect(failed.status).toBe('needs_reauth');
+      expect(failed.lastRefreshStatus).toBe('unauthorized');
+      expect(failed.lastError).toMatch(/^token refresh failed: invalid_grant/);
+      const afterFirst = plain.stats.refreshRequests;
+      expect(afterFirst).toBe(calls + 1);
+      // No retry: neither the sweep nor a use calls the token endpoint again.
+      await sweepExpiringTokens(depsOf(t));
+      const use = await credentialFor(depsOf(t), failed);
+      expect(use).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+      expect(plain.stats.refreshRequests).toBe(afterFirst);
+      const listed = (await (await t.request('/integrations/connections', { key: keys.member })).json()) as {
+        connections: { status: string; lastRefreshStatus: string; lastError: string }[];
+      };
+      expect(listed.connections[0]).toMatchObject({
+        status: 'needs_reauth',
+        lastRefreshStatus: 'unauthorized',
+      });
+    } finally {
+      plain.knobs.forceInvalidGrant = false;
+    }
+    expect((await connectByOAuth(t, 'plain', keys.admin)).status).toBe(200);
+    expect((await connectionOf(workspace.id, 'plain')).status).toBe('ok');
+    const audit = (await (await t.request('/audit', { key: keys.admin })).json()) as {
+      events: { action: string; outcome: string; actor: string }[];
+    };
+    expect(audit.events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'connection.recovered:ok',
+      'connection.reconnect:ok',
+      'connection.refresh_failed:needs_reauth',
+      'connection.connect:ok',
+    ]);
+    expect(audit.events[2]?.actor).toBe('token sweep');
+  });
+
+  it('treats a helpdesk outage as transient: the connection stays ok and the next sweep retries', async () => {
+    const front = helpdesks.emulators.front;
+    const { keys, workspace } = await seedWorkspace(t);
+    await connectByOAuth(t, 'front', keys.admin);
+    const c = await connectionOf(workspace.id, 'front');
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({
+        access_token_expires_at: new Date(Date.now() + 1000),
+        connected_at: new Date(Date.now() - 3_600_000),
+      })
+      .where('id', '=', c.id)
+      .execute();
+    front.knobs.failNext = 1;
+    const r = await credentialFor(depsOf(t), await connectionOf(workspace.id, 'front'));
+    front.knobs.failNext = 0;
+    expect(r).toMatchObject({ ok: false, error: { code: 'upstream_unavailable' } });
+    const after = await connectionOf(workspace.id, 'front');
+    expect(after.status).toBe('ok');
+    expect(after.lastRefreshStatus).toBe('upstream_unavailable');
+    expect((await credentialFor(depsOf(t), after)).ok).toBe(true);
+    expect((await connectionOf(workspace.id, 'front')).lastRefreshStatus).toBe('ok');
+  });
+});
+
+describe('key rotation', () => {
+  it('re-encrypts every credential under load, then works with the old key removed, and is idempotent', async () => {
+    const { keys, workspace } = await seedWorkspace(t);
+    for (const p of ['front', 'plain', 'zendesk'] as const) await connectByOAuth(t, p, keys.admin);
+    for (let i = 0; i < 25; i++) {
+      const w = await seedWorkspace(t, `Load ${i}`);
+      await t
+        .request('/integrations/front/token', {
+          method: 'POST',
+          key: w.keys.admin,
+          json: { apiToken: `front-token-${i}` },
+        })
+        .catch(() => undefined);
+      await connectByOAuth(t, i % 2 ? 'front' : 'plain', w.keys.admin);
+    }
+    const k2 = generateKey('k2');
+    const rotated = new Keyring(parseKeyring(`${k2},${TEST_KEYS}`));
+    const deps = depsOf(t, rotated);
+    const ids = (await t.deps.db.selectFrom('helpdesk_connections').select('id').execute()).map((r) => r.id);
+    expect(ids.length).toBeGreaterThan(25);
+
+    // Load: forced refreshes and credential reads on the rotating keyring while rotation runs.
+    let stop = false;
+    const load = (async () => {
+      let n = 0;
+      while (!stop) {
+        const id = ids[n++ % ids.length] ?? '';
+        const c = await repo.findConnectionById(t.deps.db, id);
+        if (c) {
+          const r = await credentialFor(deps, c, { force: n % 3 === 0 });
+          if (!r.ok && r.error.code !== 'upstream_unavailable')
+            throw new Error(`load call failed: ${r.error.code}`);
+        }
+      }
+      return n;
+    })();
+    const result = await rotateEncryption(deps, { batchSize: 5 });
+    stop = true;
+    expect(await load).toBeGreaterThan(0);
+    expect(result.currentKeyId).toBe('k2');
+    expect(await repo.countByEncryptionKey(t.deps.db)).toEqual({ k2: ids.length });
+
+    const onlyNew = new Keyring(parseKeyring(k2));
+    for (const id of ids) {
+      const c = await repo.findConnectionById(t.deps.db, id);
+      await expect(repo.readSecrets(t.deps.db, onlyNew, c!)).resolves.toMatchObject({
+        accessToken: expect.any(String) as string,
+      });
+    }
+    expect((await rotateEncryption(depsOf(t, onlyNew))).reencrypted).toBe(0);
+    expect((await connectionOf(workspace.id, 'zendesk')).encryptionKeyId).toBe('k2');
+  }, 60_000);
+
+  it('`keys rotate --new-key` extends a data-dir keyring, and a running keyring picks the new key up', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-keys-'));
+    const database = await createTestDatabase();
+    const handle = createDb(database.url, { max: 2 });
+    try {
+      const { secrets } = await loadOrCreateDataDirSecrets(dir);
+      // What a running server holds: the data dir's keyring, watching the file.
+      const running = new Keyring(parseKeyring(secrets.encryptionKeys), dataDirKeySource(dir));
+      const ws = await createWorkspace(handle.db, {
+        name: 'Keys',
+        ownerUserId: (await signUpDirect(handle)).id,
+      });
+      const { connection } = await repo.upsertConnection(handle.db, running, {
+        newId: 'con_keys_test',
+        workspaceId: ws.id,
+        provider: 'front',
+        authType: 'token',
+        params: {},
+        account: { id: 'cmp_1', name: 'Acme' },
+        isSandbox: false,
+        accessToken: 'front-token-for-rotation',
+        refreshToken: undefined,
+        accessTokenExpiresAt: null,
+        scope: undefined,
+        connectedByUserId: null,
+      });
+      expect(connection.encryptionKeyId).toBe('k1');
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATABASE_URL: database.url,
+        DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
+        DESKPULSE_DATA_DIR: dir,
+        DESKPULSE_SANDBOX: '0',
+      };
+      delete env.DESKPULSE_ENCRYPTION_KEYS;
+      const out = await run(process.execPath, [BIN, 'keys', 'rotate', '--new-key'], { env });
+      expect(out.stdout).toBe('re-encrypted 1 connection(s); every credential is under key k2\n');
+      expect(out.stderr).toContain('added key k2');
+      const after = await repo.findConnectionById(handle.db, connection.id);
+      expect(after?.encryptionKeyId).toBe('k2');
+      expect((await repo.readSecrets(handle.db, running, after!)).accessToken).toBe(
+        'front-token-for-rotation',
+      );
+      expect(running.currentKeyId).toBe('k2');
+      const events = await handle.db.selectFrom('audit_events').select(['action', 'detail']).execute();
+      expect(events).toEqual([{ action: 'keys.rotate', detail: 'credentials sealed under key k2' }]);
+
+      const withEnv = await run(process.execPath, [BIN, 'keys', 'rotate', '--new-key'], {
+        env: { ...env, DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS },
+      }).catch((e: { code: number; stderr: string }) => e);
+      expect(withEnv).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('DESKPULSE_ENCRYPTION_KEYS is set') as string,
+      });
+    } finally {
+      await handle.close();
+      await database.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -102,6 +102,8 @@ export async function startOAuth(
   const codeVerifier = resolved.provider.oauth.pkce ? newCodeVerifier() : undefined;
   const redirectUri = redirectUriFor(deps.config, id);
   const expiresAt = new Date(Date.now() + STATE_TTL_MS);
+  // Abandoned flows are purged as new ones start, so no state outlives its 10 minutes by much.
+  await states.deleteExpiredOAuthStates(deps.db);
   await states.insertOAuthState(deps.db, stateHash, {
     workspaceId: caller.workspaceId,
     provider: id,

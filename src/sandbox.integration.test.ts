@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from './config/index.ts';
+import { freePort } from './db/embedded.ts';
+import { createLogger } from './lib/logger.ts';
+import { startService, type RunningService } from './main.ts';
+import { PROVIDER_IDS } from './providers/types.ts';
+import { SANDBOX_TOKENS } from './sandbox.ts';
+import { createTestDatabase, TEST_KEYS } from '../test/helpers.ts';
+
+/** Sandbox mode over a real server: every helpdesk connects offline through its in-process emulator. */
+let service: RunningService;
+let drop: () => Promise<void>;
+let base: string;
+
+beforeAll(async () => {
+  const database = await createTestDatabase();
+  drop = () => database.drop();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_URL: database.url,
+    DESKPULSE_AUTH_SECRET: 'sandbox-test-secret-sandbox-test-secret',
+    DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
+    DESKPULSE_SANDBOX: '1',
+  });
+  service = await startService(config, createLogger({ level: 'silent' }));
+});
+afterAll(async () => {
+  await service.close();
+  await drop();
+});
+
+async function signedInOwner(): Promise<string> {
+  const up = await fetch(`${base}/auth/sign-up`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({
+      email: `demo-${Date.now()}@example.com`,
+      password: 'a demo password',
+      name: 'Demo',
+    }),
+  });
+  const cookie = up.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  await fetch(`${base}/workspaces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name: 'Demo' }),
+  });
+  return cookie;
+}
+
+describe('sandbox mode', () => {
+  it('connects all four helpdesks by OAuth through the browser flow, offline', async () => {
+    const cookie = await signedInOwner();
+    for (const provider of PROVIDER_IDS) {
+      const start = await fetch(
+        `${base}/integrations/${provider}/start${provider === 'zendesk' ? '?subdomain=acme' : ''}`,
+        {
+          headers: { cookie },
+        },
+      );
+      expect(start.status, provider).toBe(200);
+      const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+      expect(authorizeUrl.startsWith(`${base}/_sandbox/${provider}/`)).toBe(true);
+
+      const consent = await fetch(authorizeUrl);
+      expect(consent.headers.get('content-type')).toContain('text/html');
+      expect(await consent.text()).toMatch(/<button/);
+
+      const approved = await fetch(`${authorizeUrl}&auto_approve=1`, { redirect: 'manual' });
+      const callback = approved.headers.get('location') ?? '';
+      expect(callback.startsWith(`${base}/integrations/${provider}/callback?`)).toBe(true);
+      const landed = await fetch(callback, { headers: { cookie }, redirect: 'manual' });
+      expect(landed.headers.get('location')).toBe(`${base}/?integration=${provider}&status=connected`);
+    }
+    const list = (await (
+      await fetch(`${base}/integrations/connections`, { headers: { cookie } })
+    ).json()) as {
+      connections: { provider: string; sandbox: boolean; authType: string; status: string }[];
+    };
+    expect(list.connections.map((c) => [c.provider, c.authType, c.status, c.sandbox]).sort()).toEqual(
+      [...PROVIDER_IDS].sort().map((p) => [p, 'oauth', 'ok', true]),
+    );
+  });
+
+  it('accepts the documented demo API tokens', async () => {
+    const cookie = await signedInOwner();
+    for (const provider of PROVIDER_IDS) {
+      const res = await fetch(`${base}/integrations/${provider}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(SANDBOX_TOKENS[provider]),
+      });
+      expect(res.status, `${provider}: ${await res.clone().text()}`).toBe(200);
+      expect(await res.json()).toMatchObject({ provider, authType: 'token', sandbox: true });
+    }
+  });
+});

@@ -21,8 +21,10 @@ export type {
   EmulatorStats,
   OAuthClient,
   ProviderId,
+  RateLimit,
   RunningEmulator,
 } from './shared/types.ts';
+export type { Dataset, DatasetAgent, DatasetConversation, DatasetRating } from './dataset/types.ts';
 
 const providers: Record<ProviderId, ProviderModule> = {
   intercom: intercomProvider,
@@ -46,10 +48,20 @@ export function createEmulator(provider: ProviderId, options: EmulatorOptions = 
       forceInvalidGrant: false,
       latencyMs: 0,
       failNext: 0,
+      rateLimit: module.defaultRateLimit,
+      failDataNext: 0,
     },
-    stats: { tokenRequests: 0, refreshRequests: 0, revocations: 0, identityRequests: 0 },
+    stats: {
+      tokenRequests: 0,
+      refreshRequests: 0,
+      revocations: 0,
+      identityRequests: 0,
+      dataRequests: 0,
+      rateLimited: 0,
+    },
     basePath: (options.basePath ?? '').replace(/\/+$/, ''),
     now,
+    dataset: options.dataset ?? { seed: 0, now: now(), agents: [], conversations: [] },
   };
   module.seedApiTokens(ctx);
 

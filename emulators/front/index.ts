@@ -10,6 +10,8 @@ export const frontProvider: ProviderModule = {
   defaultAccount: { id: 'cmp_emu1', name: 'Sandbox Front company' },
   // The access token "will expire after an hour": https://dev.frontapp.com/docs/oauth
   defaultAccessTokenLifetimeSeconds: 3600,
+  // Placeholder until this provider's data API lands; see docs/metrics/front.md.
+  defaultRateLimit: { limit: 120, windowMs: 60_000 },
   unavailable: (c) => frontError(c, 503, 'Service Unavailable', 'The service is temporarily unavailable.'),
   seedApiTokens(ctx) {
     // API tokens are company-level and do not expire: https://dev.frontapp.com/docs/create-and-revoke-api-tokens

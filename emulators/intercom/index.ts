@@ -14,6 +14,8 @@ export const intercomProvider: ProviderModule = {
   defaultAccount: { id: 'emu0intercom', name: 'Sandbox Intercom workspace', region: 'US' },
   // Ignored: Intercom access tokens do not expire.
   defaultAccessTokenLifetimeSeconds: 0,
+  // Placeholder until this provider's data API lands; see docs/metrics/intercom.md.
+  defaultRateLimit: { limit: 10_000, windowMs: 60_000 },
   unavailable: (c) => intercomError(c, 503, 'service_unavailable', 'Service Unavailable'),
   seedApiTokens(ctx) {
     for (const seed of ctx.apiTokens) {

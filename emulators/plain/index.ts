@@ -13,6 +13,8 @@ export const plainProvider: ProviderModule = {
   defaultAccount: { id: 'w_01EMULATORWORKSPACE0000000', name: 'Sandbox Plain workspace' },
   // Undocumented lifetime; one hour makes expiry reachable in tests and demos.
   defaultAccessTokenLifetimeSeconds: 3600,
+  // Placeholder until this provider's data API lands; see docs/metrics/plain.md.
+  defaultRateLimit: null,
   unavailable: (c) => plainError(c, 503, 'INTERNAL_SERVER_ERROR', 'Service Unavailable'),
   seedApiTokens(ctx) {
     for (const seed of ctx.apiTokens) {

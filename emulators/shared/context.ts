@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import type { Dataset } from '../dataset/types.ts';
 import type { OAuthStore } from './store.ts';
 import type {
   ApiTokenSeed,
@@ -7,6 +8,7 @@ import type {
   EmulatorStats,
   OAuthClient,
   ProviderId,
+  RateLimit,
 } from './types.ts';
 
 /** Everything a provider's routes need; built once per emulator by `createEmulator`. */
@@ -20,6 +22,7 @@ export interface EmulatorContext {
   stats: EmulatorStats;
   basePath: string;
   now(): number;
+  dataset: Dataset;
 }
 
 /** A provider is data (defaults) plus the routes that carry its quirks. */
@@ -27,6 +30,8 @@ export interface ProviderModule {
   id: ProviderId;
   defaultAccount: EmulatorAccount;
   defaultAccessTokenLifetimeSeconds: number;
+  /** The provider's documented rate limit (the emulator's default `knobs.rateLimit`). */
+  defaultRateLimit: RateLimit | null;
   /** The provider's 503 body, answered while `knobs.failNext > 0`. */
   unavailable: (c: Context) => Response;
   /** Registers pre-provisioned API tokens with the provider's binding rules. */

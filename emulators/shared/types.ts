@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { Dataset } from '../dataset/types.ts';
 
 export type ProviderId = 'intercom' | 'front' | 'zendesk' | 'plain';
 
@@ -34,6 +35,14 @@ export interface EmulatorOptions {
   account?: EmulatorAccount;
   /** Clock in epoch milliseconds, so tests can expire codes and tokens without waiting. */
   now?: () => number;
+  /** The helpdesk data the API endpoints serve (conversations, agents, ratings); empty when unset. */
+  dataset?: Dataset;
+}
+
+export interface RateLimit {
+  /** Requests allowed per window, counted across every data endpoint (per emulator = per account). */
+  limit: number;
+  windowMs: number;
 }
 
 export interface EmulatorKnobs {
@@ -41,6 +50,10 @@ export interface EmulatorKnobs {
   forceInvalidGrant: boolean;
   latencyMs: number;
   failNext: number;
+  /** The provider's documented limit by default; tests and benchmarks lower it; null turns it off. */
+  rateLimit: RateLimit | null;
+  /** Answer the next N data requests with 5xx in the provider's shape (mid-refresh failures). */
+  failDataNext: number;
 }
 
 export interface EmulatorStats {
@@ -48,6 +61,9 @@ export interface EmulatorStats {
   refreshRequests: number;
   revocations: number;
   identityRequests: number;
+  /** Data API calls answered (any status), and how many of them were 429s. */
+  dataRequests: number;
+  rateLimited: number;
 }
 
 export interface Emulator {

@@ -24,7 +24,10 @@ export function sanitizeDetail(text: string, secrets: string[] = []): string {
   return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL)}…` : out;
 }
 
-/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
+/**
+ * How long a 429 asks us to wait: Retry-After (seconds or an HTTP date, RFC 9110 §10.2.3), else a rate-limit
+ * reset header (epoch seconds like Intercom's X-RateLimit-Reset, or seconds from now like RateLimit-Reset).
+ */
 export function retryAfterMs(headers: Headers, now = Date.now()): number {
   const value = headers.get('retry-after');
   if (value) {
@@ -33,8 +36,50 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number {
     const at = Date.parse(value);
     if (Number.isFinite(at)) return Math.max(0, at - now);
   }
-  return 60_000;
+  const reset = resetAt(headers, now);
+  return reset !== undefined ? Math.max(0, reset - now) : 60_000;
 }
+
+function resetAt(headers: Headers, now: number): number | undefined {
+  const raw = headers.get('x-ratelimit-reset') ?? headers.get('ratelimit-reset');
+  const n = raw === null ? NaN : Number(raw);
+  if (!Number.isFinite(n)) return undefined;
+  return n > 1e9 ? n * 1000 : now + n * 1000;
+}
+
+/**
+ * Shared by every call of one refresh: when the helpdesk says the budget is spent (remaining 0), later calls wait
+ * for the reset instead of drawing a 429.
+ */
+export class Pacer {
+  private until = 0;
+  waits = 0;
+  waitedMs = 0;
+
+  note(headers: Headers, now = Date.now()): void {
+    const remaining = headers.get('x-ratelimit-remaining') ?? headers.get('ratelimit-remaining');
+    if (remaining === null || Number(remaining) > 0) return;
+    const reset = resetAt(headers, now);
+    if (reset !== undefined) this.until = Math.max(this.until, reset);
+  }
+
+  backOff(ms: number, now = Date.now()): void {
+    this.until = Math.max(this.until, now + ms);
+  }
+
+  async wait(sleep: (ms: number) => Promise<void>, now = Date.now()): Promise<void> {
+    const ms = this.until - now;
+    if (ms <= 0) return;
+    this.waits++;
+    this.waitedMs += ms;
+    await sleep(ms);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** The longest 429 we wait out inside one call; longer ones fail as rate_limited for the job to reschedule. */
+export const MAX_RATE_LIMIT_WAIT_MS = 5 * 60_000;
+const MAX_ATTEMPTS = 10;
 
 /** Pulls the most useful message out of the many error body shapes helpdesks use. */
 function errorMessage(body: unknown, fallback: string): string {
@@ -79,21 +124,32 @@ export async function callProvider<S extends z.ZodType>(
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   if (req.credential) headers.authorization = authorizationHeader(req.credential);
   if (req.json !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await ctx.fetch(req.url, {
-      method: req.method ?? 'GET',
-      headers,
-      ...(req.json !== undefined ? { body: JSON.stringify(req.json) } : {}),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: 'error',
-    });
-  } catch (e) {
-    const name = e instanceof Error ? e.name : 'Error';
-    return err({
-      code: 'upstream_unavailable',
-      detail: name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : `network error (${name})`,
-    });
+  let res: Response | undefined;
+  for (let attempt = 1; ; attempt++) {
+    await ctx.pacer?.wait(sleep);
+    try {
+      res = await ctx.fetch(req.url, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(req.json !== undefined ? { body: JSON.stringify(req.json) } : {}),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        redirect: 'error',
+      });
+    } catch (e) {
+      const name = e instanceof Error ? e.name : 'Error';
+      return err({
+        code: 'upstream_unavailable',
+        detail: name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : `network error (${name})`,
+      });
+    }
+    ctx.pacer?.note(res.headers);
+    if (res.status !== 429 || attempt >= MAX_ATTEMPTS) break;
+    // Wait out a 429 the helpdesk tells us how to wait out; never hammer it.
+    const wait = retryAfterMs(res.headers);
+    if (wait > MAX_RATE_LIMIT_WAIT_MS) break;
+    await res.body?.cancel();
+    if (ctx.pacer) ctx.pacer.backOff(wait);
+    else await sleep(wait);
   }
   const text = await res.text().catch(() => '');
   let body: unknown = undefined;

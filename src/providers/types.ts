@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Result } from '../lib/result.ts';
+import type { Pacer } from './http.ts';
+import type { MetricsAdapter } from './metrics-types.ts';
 
 export const PROVIDER_IDS = ['intercom', 'front', 'plain', 'zendesk'] as const;
 /** One spelling everywhere: folder, registry key, URL segment, enum value, env prefix (upper-cased). */
@@ -71,6 +73,8 @@ export interface ProviderContext {
   endpoints: ProviderEndpoints;
   params: ConnectionParams;
   fetch: typeof fetch;
+  /** Rate-limit state shared by the calls of one refresh (providers/http.ts). */
+  pacer?: Pacer;
 }
 
 export interface TokenConnect {
@@ -103,6 +107,8 @@ export interface Provider {
   credentialFor: (secret: string, authType: 'oauth' | 'token', params: ConnectionParams) => Credential;
   /** Identity call: verifies a credential and names the helpdesk account. */
   verify: (credential: Credential, ctx: ProviderContext) => Promise<Result<Account, ProviderError>>;
+  /** Live metrics from the helpdesk's own API (docs/metrics.md). */
+  metrics?: MetricsAdapter;
   /** Revocation at the helpdesk where it offers one; absent where revocation is UI-only. */
   revoke?: (credential: Credential, ctx: ProviderContext) => Promise<Result<void, ProviderError>>;
 }

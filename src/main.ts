@@ -7,6 +7,7 @@ import { createApp } from './http/app.ts';
 import type { AppDeps } from './http/env.ts';
 import { resolveProvider } from './domain/provider-settings.ts';
 import { createSandbox } from './sandbox.ts';
+import { startJobs } from './jobs/boss.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 
 export interface RunningService {
@@ -19,8 +20,10 @@ export interface RunningService {
 export async function startService(
   config: Config,
   logger: Logger = createLogger({ level: config.logLevel }),
+  options: { worker?: boolean } = {},
 ) {
   const database = await openDatabase(config, logger);
+  const jobs = await startJobs({ databaseUrl: database.url, logger });
   const auth = createAuth({
     pool: database.pool,
     secret: database.authSecret,
@@ -35,8 +38,18 @@ export async function startService(
     logger,
     keyring: database.keyring,
     resolveProvider: (id) => resolveProvider(config, id, sandbox?.sandbox),
+    jobs: jobs.queue,
     ...(sandbox ? { sandboxApps: sandbox.apps } : {}),
   };
+  if (options.worker !== false) {
+    await jobs.startWorker({
+      db: deps.db,
+      keyring: deps.keyring,
+      config,
+      logger,
+      resolve: deps.resolveProvider,
+    });
+  }
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
@@ -51,7 +64,11 @@ export async function startService(
     deps,
     close: () =>
       (closing ??= (async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        });
+        await jobs.stop();
         await database.close();
       })()),
   } satisfies RunningService;

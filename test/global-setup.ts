@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import PgBoss from 'pg-boss';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../src/db/client.ts';
 import { openEmbeddedPostgres } from '../src/db/embedded.ts';
@@ -35,6 +36,10 @@ export default async function setup(project: TestProject) {
   const template = createDb(server.url.replace(/\/postgres$/, `/${TEMPLATE_DB}`));
   await migrateToLatest(template.db);
   await template.close();
+  // pg-boss creates its schema on first start; doing it once here lets every cloned database skip it.
+  const boss = new PgBoss({ connectionString: server.url.replace(/\/postgres$/, `/${TEMPLATE_DB}`), max: 2 });
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true });
   project.provide('pgAdminUrl', server.url);
   return async () => {
     await server.stop();

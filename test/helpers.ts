@@ -12,6 +12,7 @@ import type { AppDeps } from '../src/http/env.ts';
 import { resolveProvider } from '../src/domain/provider-settings.ts';
 import { Keyring, parseKeyring } from '../src/lib/keyring.ts';
 import { createLogger } from '../src/lib/logger.ts';
+import { startJobs, type Jobs } from '../src/jobs/boss.ts';
 import { providers } from '../src/providers/index.ts';
 import { PROVIDER_IDS, type ProviderId } from '../src/providers/types.ts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulators/index.ts';
@@ -43,6 +44,7 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   /** Every log line the app wrote, for leak assertions. */
   logs: string[];
+  jobs: Jobs;
   request(
     path: string,
     init?: RequestInit & { key?: string; cookie?: string; json?: unknown },
@@ -95,13 +97,25 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     logger,
     keyring: new Keyring(parseKeyring(config.encryptionKeys ?? TEST_KEYS)),
     resolveProvider: (id) => resolveProvider(config, id, undefined),
+    jobs: { enqueueRefresh: () => Promise.reject(new Error('jobs not started')) },
   };
+  // Real pg-boss on this test's database, with an in-process worker, as `npm start` runs it.
+  const jobs = await startJobs({ databaseUrl: database.url, logger });
+  deps.jobs = jobs.queue;
+  await jobs.startWorker({
+    db: deps.db,
+    keyring: deps.keyring,
+    config,
+    logger,
+    resolve: deps.resolveProvider,
+  });
   const app = createApp(deps);
   return {
     deps,
     handle,
     app,
     logs,
+    jobs,
     request: (path, init = {}) => {
       const headers = new Headers(init.headers);
       if (init.key) headers.set('authorization', `Bearer ${init.key}`);
@@ -115,6 +129,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
       return Promise.resolve(app.request(path, { ...rest, headers, body: body ?? null }));
     },
     close: async () => {
+      await jobs.stop();
       await handle.close();
       await database.drop();
     },

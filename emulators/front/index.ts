@@ -1,16 +1,19 @@
 import type { ProviderModule } from '../shared/context.ts';
 import { apiTokenPrincipal } from '../shared/grants.ts';
 import { frontError } from './errors.ts';
+import { mountFrontAnalytics } from './analytics.ts';
+import { mountFrontData } from './data.ts';
 import { mountFrontIdentity } from './identity.ts';
 import { mountFrontOAuth } from './oauth.ts';
 
-/** app.frontapp.com (authorize, token) and api2.frontapp.com (`/me`) are one server here. */
+/** app.frontapp.com (authorize, token) and api2.frontapp.com (`/me`, data, analytics) are one server here. */
 export const frontProvider: ProviderModule = {
   id: 'front',
   defaultAccount: { id: 'cmp_emu1', name: 'Sandbox Front company' },
   // The access token "will expire after an hour": https://dev.frontapp.com/docs/oauth
   defaultAccessTokenLifetimeSeconds: 3600,
-  // Placeholder until this provider's data API lands; see docs/metrics/front.md.
+  // Partner OAuth integrations get their own 120 requests per minute per company (API tokens share the plan's
+  // 50/100/200 rpm): https://dev.frontapp.com/docs/rate-limiting
   defaultRateLimit: { limit: 120, windowMs: 60_000 },
   unavailable: (c) => frontError(c, 503, 'Service Unavailable', 'The service is temporarily unavailable.'),
   seedApiTokens(ctx) {
@@ -22,5 +25,7 @@ export const frontProvider: ProviderModule = {
   mount(app, ctx) {
     mountFrontOAuth(app, ctx);
     mountFrontIdentity(app, ctx);
+    mountFrontData(app, ctx);
+    mountFrontAnalytics(app, ctx);
   },
 };

@@ -1,5 +1,6 @@
 import type { ProviderModule } from '../shared/context.ts';
 import { apiTokenPrincipal } from '../shared/grants.ts';
+import { INTERCOM_ADMINS_PATH, INTERCOM_SEARCH_PATH, mountIntercomData } from './data.ts';
 import { intercomError } from './errors.ts';
 import { intercomVersionCheck, INTERCOM_ME_PATH, mountIntercomIdentity } from './identity.ts';
 import { INTERCOM_UNINSTALL_PATH, mountIntercomOAuth } from './oauth.ts';
@@ -14,8 +15,9 @@ export const intercomProvider: ProviderModule = {
   defaultAccount: { id: 'emu0intercom', name: 'Sandbox Intercom workspace', region: 'US' },
   // Ignored: Intercom access tokens do not expire.
   defaultAccessTokenLifetimeSeconds: 0,
-  // Placeholder until this provider's data API lands; see docs/metrics/intercom.md.
-  defaultRateLimit: { limit: 10_000, windowMs: 60_000 },
+  // 10,000 calls per minute per app, "evenly distributed into 10 second windows" (1,666 per 10 s):
+  // https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting
+  defaultRateLimit: { limit: 1666, windowMs: 10_000 },
   unavailable: (c) => intercomError(c, 503, 'service_unavailable', 'Service Unavailable'),
   seedApiTokens(ctx) {
     for (const seed of ctx.apiTokens) {
@@ -27,5 +29,8 @@ export const intercomProvider: ProviderModule = {
     app.use(INTERCOM_UNINSTALL_PATH, intercomVersionCheck());
     mountIntercomOAuth(app, ctx);
     mountIntercomIdentity(app, ctx);
+    app.use(INTERCOM_SEARCH_PATH, intercomVersionCheck());
+    app.use(INTERCOM_ADMINS_PATH, intercomVersionCheck());
+    mountIntercomData(app, ctx);
   },
 };

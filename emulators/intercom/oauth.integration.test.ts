@@ -101,6 +101,8 @@ describe('Intercom emulator OAuth', () => {
       refreshRequests: 0,
       revocations: 0,
       identityRequests: 1,
+      dataRequests: 0,
+      rateLimited: 0,
     });
     expect(emulator.issuedTokens()).toEqual({ access: [body.token], refresh: [] });
   });

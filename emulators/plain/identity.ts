@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { EmulatorContext } from '../shared/context.ts';
 import { bearerToken } from '../shared/http.ts';
 import type { Principal } from '../shared/store.ts';
-import { emulatedObject, executeQuery, GraphQLLiteError, type EmulatedObject } from './graphql-lite.ts';
+import { prepareQuery, PlainQueryError, runQuery, type PreparedQuery } from './graphql.ts';
+import { takeRequest } from '../shared/rate-limit.ts';
+import { dataRoot } from './threads.ts';
 
 // `POST https://core-api.uk.plain.com/graphql/v1`, "Only POST is allowed" (team-plain/docs graphql/introduction.mdx).
 export const PLAIN_GRAPHQL_PATH = '/graphql/v1';
@@ -38,43 +40,88 @@ export function plainError(
   return c.json({ errors: [{ message, extensions: { code } }] }, status);
 }
 
-export function mountPlainIdentity(app: Hono, ctx: EmulatorContext): void {
+// Root fields that identify the caller; everything else reads workspace data and counts against the rate limit.
+const IDENTITY_FIELDS = new Set([
+  '__schema',
+  '__type',
+  '__typename',
+  'myWorkspace',
+  'workspace',
+  'myPermissions',
+  'myMachineUser',
+  'myUser',
+]);
+
+export function mountPlainGraphQL(app: Hono, ctx: EmulatorContext): void {
   app.post(PLAIN_GRAPHQL_PATH, async (c) => {
-    ctx.stats.identityRequests += 1;
     const token = bearerToken(c);
     const found = token === null ? null : ctx.store.findAccess(token, null);
+    const body = GraphQLRequestSchema.safeParse(await c.req.json().catch(() => null));
+    let prepared: PreparedQuery | null = null;
+    let failure: PlainQueryError | null = null;
+    if (body.success) {
+      try {
+        prepared = prepareQuery(body.data.query, body.data.operationName ?? null);
+      } catch (error) {
+        if (!(error instanceof PlainQueryError)) throw error;
+        failure = error;
+      }
+    }
+    const isData = prepared !== null && [...prepared.rootFields].some((f) => !IDENTITY_FIELDS.has(f));
+    if (!isData) ctx.stats.identityRequests += 1;
     // UNAUTHENTICATED = "The API key is invalid. The request should not be retried."
     if (!found?.ok) return plainError(c, 401, 'UNAUTHENTICATED', 'Unauthenticated');
-    const body = GraphQLRequestSchema.safeParse(await c.req.json().catch(() => null));
     if (!body.success)
       return plainError(c, 400, 'BAD_REQUEST', 'POST body must be JSON with a "query" string.');
-    try {
-      const data = executeQuery(
-        body.data.query,
-        body.data.variables ?? {},
-        body.data.operationName ?? null,
-        queryRoot(found.record.principal),
-      );
-      return c.json({ data });
-    } catch (error) {
-      if (error instanceof GraphQLLiteError) return plainError(c, 400, error.code, error.message);
-      throw error;
+    if (failure || !prepared)
+      return plainError(c, 400, failure?.code ?? 'BAD_REQUEST', failure?.message ?? '');
+    if (isData) {
+      const limited = applyRateLimit(c, ctx);
+      if (limited) return limited;
+      if (ctx.knobs.failDataNext > 0) {
+        ctx.knobs.failDataNext -= 1;
+        return plainError(c, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      }
     }
+    const root = { ...identityRoot(found.record.principal), ...(isData ? dataRoot(ctx.dataset) : {}) };
+    const outcome = runQuery(prepared, body.data.variables ?? {}, root);
+    if (!outcome.ok) {
+      const status = outcome.code === 'INTERNAL_SERVER_ERROR' ? 500 : 400;
+      return plainError(c, status, outcome.code, outcome.message);
+    }
+    return c.json({ data: outcome.data });
   });
   app.on(['GET', 'PUT', 'PATCH', 'DELETE'], PLAIN_GRAPHQL_PATH, (c) =>
     plainError(c, 405, 'METHOD_NOT_ALLOWED', 'Only POST is allowed.'),
   );
 }
 
-function dateTime(ms: number): EmulatedObject {
+/**
+ * Plain's headers on API-key traffic, `x-ratelimit-reset` as an ISO-8601 instant, and its 429 body:
+ * https://plain.support.site/article/understanding-rate-limits-and-their-impact-on-api-usage-jwz2h8psnkd6tgbyo8acorre
+ * `Retry-After` "may be present" (team-plain/sdk .changeset/rate-limit-retry.md); the emulator always sends it.
+ */
+function applyRateLimit(c: Context, ctx: EmulatorContext): Response | null {
+  const decision = takeRequest(ctx);
+  if (!Number.isFinite(decision.limit)) return null;
+  c.header('x-ratelimit-limit', String(decision.limit));
+  c.header('x-ratelimit-remaining', String(decision.remaining));
+  c.header('x-ratelimit-reset', new Date(decision.resetAt).toISOString());
+  if (decision.allowed) return null;
+  c.header('retry-after', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
+  return plainError(c, 429, 'RATE_LIMITED', 'Too Many Requests - Rate limit exceeded');
+}
+
+function dateTime(ms: number): { iso8601: string; unixTimestamp: string } {
   // unixTimestamp is a String in the SDL; milliseconds assumed (unit undocumented).
-  return emulatedObject('DateTime', { iso8601: new Date(ms).toISOString(), unixTimestamp: String(ms) });
+  return { iso8601: new Date(ms).toISOString(), unixTimestamp: String(ms) };
 }
 
 /** Fields from plain-schema.graphql (`Query`, `Workspace`, `Permissions`, `MachineUser`, `User`). */
-function queryRoot(principal: Principal): EmulatedObject {
+function identityRoot(principal: Principal): Record<string, unknown> {
   const { account } = principal;
-  const workspace = emulatedObject('Workspace', {
+  const workspace = {
+    __typename: 'Workspace',
     id: account.id,
     name: account.name,
     publicName: account.name,
@@ -86,18 +133,21 @@ function queryRoot(principal: Principal): EmulatedObject {
     logo: null,
     workOSOrganizationId: null,
     workOSHubOrganizationId: null,
-  });
+  };
   const isApiKey = principal.kind === 'api_token';
-  return emulatedObject('Query', {
+  return {
+    __typename: 'Query',
     myWorkspace: workspace,
-    workspace: (args) => (args.workspaceId === account.id ? workspace : null),
+    workspace: (args: { workspaceId?: string }) => (args.workspaceId === account.id ? workspace : null),
     // OAuth calls run "with the permissions their role already has": https://www.plain.com/docs/graphql/oauth
-    myPermissions: emulatedObject('Permissions', {
+    myPermissions: {
+      __typename: 'Permissions',
       permissions: isApiKey ? API_KEY_PERMISSIONS : [...API_KEY_PERMISSIONS, 'thread:edit'],
-    }),
+    },
     // API keys belong to machine users; OAuth tokens act as the signed-in user.
     myMachineUser: isApiKey
-      ? emulatedObject('MachineUser', {
+      ? {
+          __typename: 'MachineUser',
           id: 'mu_01EMULATORMACHINEUSER00000',
           fullName: 'Deskpulse',
           publicName: 'Deskpulse',
@@ -107,11 +157,12 @@ function queryRoot(principal: Principal): EmulatedObject {
           deletedAt: null,
           createdAt: dateTime(CREATED_AT_MS),
           updatedAt: dateTime(CREATED_AT_MS),
-        })
+        }
       : null,
     myUser: isApiKey
       ? null
-      : emulatedObject('User', {
+      : {
+          __typename: 'User',
           id: 'u_01EMULATORUSER000000000000',
           fullName: 'Sandbox Admin',
           publicName: 'Sandbox',
@@ -121,6 +172,6 @@ function queryRoot(principal: Principal): EmulatedObject {
           isDeleted: false,
           createdAt: dateTime(CREATED_AT_MS),
           updatedAt: dateTime(CREATED_AT_MS),
-        }),
-  });
+        },
+  };
 }

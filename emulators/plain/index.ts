@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../shared/context.ts';
 import { apiTokenPrincipal } from '../shared/grants.ts';
-import { mountPlainIdentity, plainError } from './identity.ts';
+import { mountPlainGraphQL, plainError } from './identity.ts';
 import { mountPlainOAuth } from './oauth.ts';
 
 /**
@@ -13,8 +13,9 @@ export const plainProvider: ProviderModule = {
   defaultAccount: { id: 'w_01EMULATORWORKSPACE0000000', name: 'Sandbox Plain workspace' },
   // Undocumented lifetime; one hour makes expiry reachable in tests and demos.
   defaultAccessTokenLifetimeSeconds: 3600,
-  // Placeholder until this provider's data API lands; see docs/metrics/plain.md.
-  defaultRateLimit: null,
+  // API-key traffic: 450 requests/minute on Launch & Foundation, the lowest plan (Grow 600, Scale 1000):
+  // https://plain.support.site/article/understanding-rate-limits-and-their-impact-on-api-usage-jwz2h8psnkd6tgbyo8acorre
+  defaultRateLimit: { limit: 450, windowMs: 60_000 },
   unavailable: (c) => plainError(c, 503, 'INTERNAL_SERVER_ERROR', 'Service Unavailable'),
   seedApiTokens(ctx) {
     for (const seed of ctx.apiTokens) {
@@ -23,6 +24,6 @@ export const plainProvider: ProviderModule = {
   },
   mount(app, ctx) {
     mountPlainOAuth(app, ctx);
-    mountPlainIdentity(app, ctx);
+    mountPlainGraphQL(app, ctx);
   },
 };

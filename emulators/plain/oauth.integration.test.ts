@@ -108,6 +108,8 @@ describe('Plain emulator OAuth', () => {
       refreshRequests: 0,
       revocations: 0,
       identityRequests: 2,
+      dataRequests: 0,
+      rateLimited: 0,
     });
   });
 

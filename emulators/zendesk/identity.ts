@@ -16,7 +16,7 @@ const TOKEN_BY_ID_PATH = '/:subdomain/api/v2/oauth/tokens/:ref{[0-9]+(?:\\.json)
 // The sandbox account was created before any test ran; a fixed instant keeps bodies comparable.
 const ACCOUNT_CREATED_AT = '2024-01-02T03:04:05Z';
 
-type ZendeskAuth =
+export type ZendeskAuth =
   | { kind: 'token'; record: AccessRecord; email: string }
   | { kind: 'anonymous' }
   | { kind: 'failed'; response: Response };
@@ -25,7 +25,7 @@ type ZendeskAuth =
  * Bearer (OAuth) or Basic `{email}/token:{api_token}` (API token, https://developer.zendesk.com/api-reference/introduction/security-and-auth/).
  * Credentials only work on the subdomain they were issued for.
  */
-function authenticate(c: Context, ctx: EmulatorContext, subdomain: string): ZendeskAuth {
+export function authenticate(c: Context, ctx: EmulatorContext, subdomain: string): ZendeskAuth {
   const header = c.req.header('authorization');
   if (header === undefined) return { kind: 'anonymous' };
   const token = bearerToken(c);

@@ -1,6 +1,7 @@
 import type { ProviderModule } from '../shared/context.ts';
 import { apiTokenPrincipal } from '../shared/grants.ts';
 import { zendeskUnavailable } from './errors.ts';
+import { mountZendeskData } from './data.ts';
 import { mountZendeskIdentity } from './identity.ts';
 import { mountZendeskOAuth } from './oauth.ts';
 
@@ -16,7 +17,8 @@ export const zendeskProvider: ProviderModule = {
   defaultAccount: { id: 'zendesk', name: 'Sandbox Zendesk' },
   // Upper bound for the `expires_in` a client asks for (less than 172,800 s): https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/
   defaultAccessTokenLifetimeSeconds: 172_800,
-  // Placeholder until this provider's data API lands; see docs/metrics/zendesk.md.
+  // Account-wide limit of the Enterprise plans, 700 requests a minute (Team 200, Growth/Professional 400,
+  // Enterprise Plus 2,500): https://developer.zendesk.com/api-reference/introduction/rate-limits
   defaultRateLimit: { limit: 700, windowMs: 60_000 },
   unavailable: zendeskUnavailable,
   seedApiTokens(ctx) {
@@ -34,5 +36,6 @@ export const zendeskProvider: ProviderModule = {
     });
     mountZendeskOAuth(app, ctx);
     mountZendeskIdentity(app, ctx);
+    mountZendeskData(app, ctx);
   },
 };

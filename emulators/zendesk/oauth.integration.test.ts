@@ -138,6 +138,8 @@ describe('Zendesk emulator OAuth', () => {
       refreshRequests: 0,
       revocations: 0,
       identityRequests: 2,
+      dataRequests: 0,
+      rateLimited: 0,
     });
   });
 

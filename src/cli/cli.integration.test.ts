@@ -75,28 +75,32 @@ describe('deskpulse CLI on an external database', () => {
     expect(out.apiKey.key).toMatch(/^dpk_/);
   });
 
-  it('refuses bad input with one line, a non-zero exit and nothing written', async () => {
-    const before = await handle.db.selectFrom('workspaces').select('id').execute();
-    const bad = await cli(['workspace', 'create', '--name', 'X', '--owner-email', 'not-an-email'], env);
-    expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toContain(
-      "option '--owner-email <email>' argument 'not-an-email' is invalid. must be an email address",
-    );
-    expect(bad.stdout).toBe('');
-    const missing = await cli(['workspace', 'create', '--name', 'X'], env);
-    expect(missing.code).not.toBe(0);
-    expect(missing.stderr).toContain("required option '--owner-email <email>' not specified");
-    const short = await cli(
-      ['workspace', 'create', '--name', 'X', '--owner-email', 'x@x.io', '--owner-password-stdin'],
-      env,
-      'short',
-    );
-    expect(short.code).toBe(1);
-    expect(short.stderr).toBe('deskpulse: error: the owner password must be 10 to 256 characters\n');
-    expect(await handle.db.selectFrom('workspaces').select('id').execute()).toHaveLength(before.length);
-  });
+  it(
+    'refuses bad input with one line, a non-zero exit and nothing written',
+    { timeout: 120_000 },
+    async () => {
+      const before = await handle.db.selectFrom('workspaces').select('id').execute();
+      const bad = await cli(['workspace', 'create', '--name', 'X', '--owner-email', 'not-an-email'], env);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain(
+        "option '--owner-email <email>' argument 'not-an-email' is invalid. must be an email address",
+      );
+      expect(bad.stdout).toBe('');
+      const missing = await cli(['workspace', 'create', '--name', 'X'], env);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain("required option '--owner-email <email>' not specified");
+      const short = await cli(
+        ['workspace', 'create', '--name', 'X', '--owner-email', 'x@x.io', '--owner-password-stdin'],
+        env,
+        'short',
+      );
+      expect(short.code).toBe(1);
+      expect(short.stderr).toBe('deskpulse: error: the owner password must be 10 to 256 characters\n');
+      expect(await handle.db.selectFrom('workspaces').select('id').execute()).toHaveLength(before.length);
+    },
+  );
 
-  it('creates, lists and revokes API keys', async () => {
+  it('creates, lists and revokes API keys', { timeout: 120_000 }, async () => {
     const several = await cli(['apikey', 'create', '--role', 'admin'], env);
     expect(several.code).toBe(1);
     expect(several.stderr).toBe('deskpulse: error: several workspaces exist: pass --workspace <id>\n');
@@ -130,7 +134,7 @@ describe('deskpulse CLI on an external database', () => {
     expect(unknown.stderr).toBe('deskpulse: error: no API key key_0000000000000000\n');
   });
 
-  it('has --help on every command', async () => {
+  it('has --help on every command', { timeout: 120_000 }, async () => {
     for (const args of [
       [],
       ['workspace', 'create'],

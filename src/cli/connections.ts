@@ -10,7 +10,7 @@ import { createSandbox } from '../sandbox.ts';
 import type { CliContext } from './context.ts';
 
 /** A progress bar on stderr while there is a terminal to draw it on; silent in pipes and CI logs. */
-function progress(label: string) {
+export function progress(label: string) {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   const bar = new SingleBar({
     format: `${label} [{bar}] {value}/{total}`,
@@ -29,7 +29,7 @@ function progress(label: string) {
   };
 }
 
-async function withConnections<T>(
+export async function withConnections<T>(
   ctx: CliContext,
   fn: (deps: ConnectionsDeps, db: OpenedDatabase) => Promise<T>,
 ) {

@@ -86,7 +86,10 @@ export async function runWorkspaceCreate(
   });
 }
 
-async function resolveWorkspace(database: OpenedDatabase, requested: string | undefined): Promise<string> {
+export async function resolveWorkspace(
+  database: OpenedDatabase,
+  requested: string | undefined,
+): Promise<string> {
   if (requested) {
     const found = await database.db
       .selectFrom('workspaces')

@@ -5,6 +5,8 @@ import { AppError } from '../lib/app-error.ts';
 import { context, parseWith } from './context.ts';
 import { runApiKeyCreate, runApiKeyList, runApiKeyRevoke, runWorkspaceCreate } from './identity.ts';
 import { runKeysGenerate, runKeysRotate, runRefreshTokens } from './connections.ts';
+import { runMetricsCommand, runRefreshCommand } from './metrics.ts';
+import { PROVIDER_IDS, type ProviderId } from '../providers/types.ts';
 import { runMigrate, runServe } from './serve.ts';
 
 const program = new Command('deskpulse')
@@ -109,6 +111,23 @@ connections
   .description('Refresh every OAuth access token that expires within 15 minutes (the hourly sweep, by hand)')
   .option('--json', 'print structured output')
   .action(async (opts: { json?: boolean }) => runRefreshTokens(context(), opts));
+
+program
+  .command('refresh')
+  .description("Refresh a connection's metrics now (progress bar), then print them")
+  .addOption(new Option('--provider <provider>', 'helpdesk').choices([...PROVIDER_IDS]).makeOptionMandatory())
+  .addOption(workspaceOption)
+  .option('--json', 'print structured output')
+  .action(async (opts: { provider: ProviderId; workspace?: string; json?: boolean }) =>
+    runRefreshCommand(context(), opts),
+  );
+
+program
+  .command('metrics')
+  .description('Print the current metrics of every connected helpdesk')
+  .addOption(workspaceOption)
+  .option('--json', 'print structured output')
+  .action(async (opts: { workspace?: string; json?: boolean }) => runMetricsCommand(context(), opts));
 
 try {
   await program.parseAsync(process.argv);

@@ -105,7 +105,41 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
+export type RefreshState = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface MetricRefreshesTable {
+  id: string;
+  workspace_id: string;
+  provider: ProviderId;
+  state: Generated<RefreshState>;
+  requested_by: string;
+  history_weeks: number;
+  progress_done: Generated<number>;
+  progress_total: number | null;
+  queued_at: CreatedAt;
+  started_at: Date | null;
+  finished_at: Date | null;
+  error_code: string | null;
+  error_detail: string | null;
+}
+
+export interface MetricSnapshotsTable {
+  workspace_id: string;
+  provider: ProviderId;
+  period: string;
+  measured_at: Date;
+  window_from: Date | null;
+  window_to: Date | null;
+  csat_from: Date | null;
+  metrics: ColumnType<Record<string, number | null>, string, string>;
+  not_measured: ColumnType<Record<string, string>, string, string>;
+  agents: ColumnType<unknown[] | null, string | null, string | null>;
+  refresh_id: string | null;
+}
+
 export interface Database {
+  metric_refreshes: MetricRefreshesTable;
+  metric_snapshots: MetricSnapshotsTable;
   helpdesk_connections: HelpdeskConnectionsTable;
   oauth_states: OAuthStatesTable;
   audit_events: AuditEventsTable;

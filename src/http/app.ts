@@ -9,6 +9,7 @@ import { renderError } from './errors.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
+import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerWorkspaceRoutes } from './routes/workspaces.ts';
 
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerWorkspaceRoutes(app);
   registerApiKeyRoutes(app);
   registerIntegrationRoutes(app);
+  registerMetricsRoutes(app);
   for (const { id, app: emulator } of deps.sandboxApps ?? []) app.route(`/_sandbox/${id}`, emulator);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

@@ -4,6 +4,7 @@ import type { Config } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
 import type { ResolvedProvider } from '../domain/provider-settings.ts';
 import type { Principal } from '../domain/roles.ts';
+import type { JobQueue } from '../jobs/catalog.ts';
 import type { Keyring } from '../lib/keyring.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ProviderId } from '../providers/types.ts';
@@ -16,6 +17,7 @@ export interface AppDeps {
   logger: Logger;
   keyring: Keyring;
   resolveProvider: (id: ProviderId) => ResolvedProvider;
+  jobs: JobQueue;
   /** Emulated helpdesks mounted at /_sandbox/<provider> in sandbox mode. */
   sandboxApps?: { id: ProviderId; app: Hono }[];
 }

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKeyById } from '../domain/api-keys.ts';
 import { createInvite } from '../domain/workspaces.ts';
 import { insertMembership } from '../db/repositories/memberships.ts';
+import { randomBytes } from 'node:crypto';
 import { upsertConnection } from '../db/repositories/connections.ts';
+import { insertRefresh } from '../db/repositories/refreshes.ts';
 import {
   createTestApp,
   seedWorkspace,
@@ -64,6 +66,23 @@ const owner = () => ({
   role: 'owner' as const,
 });
 
+async function ensureFrontConnection(): Promise<void> {
+  await upsertConnection(t.deps.db, t.deps.keyring, {
+    newId: `con_${randomBytes(10).toString('hex')}`,
+    workspaceId: home.workspace.id,
+    provider: 'front',
+    authType: 'token',
+    params: {},
+    account: { id: 'cmp_1', name: 'Acme' },
+    isSandbox: false,
+    accessToken: 'matrix-front-token',
+    refreshToken: undefined,
+    accessTokenExpiresAt: null,
+    scope: undefined,
+    connectedByUserId: null,
+  });
+}
+
 /** Fresh targets in the home workspace for each call, so destructive calls do not starve later ones. */
 const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> = {
   'GET /healthz': async () => ({ path: '/healthz' }),
@@ -103,20 +122,7 @@ const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> 
   'GET /apikeys': async () => ({ path: '/apikeys' }),
   'GET /integrations/connections': async () => ({ path: '/integrations/connections' }),
   'DELETE /integrations/connections': async () => {
-    await upsertConnection(t.deps.db, t.deps.keyring, {
-      newId: `con_${Math.random().toString(16).slice(2)}`,
-      workspaceId: home.workspace.id,
-      provider: 'front',
-      authType: 'token',
-      params: {},
-      account: { id: 'cmp_1', name: 'Acme' },
-      isSandbox: false,
-      accessToken: 'matrix-front-token',
-      refreshToken: undefined,
-      accessTokenExpiresAt: null,
-      scope: undefined,
-      connectedByUserId: null,
-    });
+    await ensureFrontConnection();
     return { path: '/integrations/connections?provider=front' };
   },
   'GET /integrations/{provider}/start': async () => ({ path: '/integrations/front/start' }),
@@ -132,6 +138,25 @@ const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> 
     body: { apiToken: 'matrix-front-token' },
   }),
   'GET /audit': async () => ({ path: '/audit' }),
+  'POST /integrations/{provider}/refresh': async () => {
+    await ensureFrontConnection();
+    return { path: '/integrations/front/refresh' };
+  },
+  'GET /refreshes/{id}': async () => {
+    await ensureFrontConnection();
+    const r = await insertRefresh(t.deps.db, {
+      id: `ref_${randomBytes(10).toString('hex')}`,
+      workspaceId: home.workspace.id,
+      provider: 'front',
+      requestedBy: 'matrix',
+      historyWeeks: 1,
+    });
+    return { path: `/refreshes/${r.id}` };
+  },
+  'GET /metrics': async () => ({ path: '/metrics' }),
+  'GET /metrics/history': async () => ({ path: '/metrics/history?weeks=4' }),
+  'GET /metrics/agents': async () => ({ path: '/metrics/agents' }),
+  'PATCH /workspace': async () => ({ path: '/workspace', body: { timezone: 'Europe/London' } }),
   'DELETE /apikeys/{id}': async () => {
     const k = await createApiKey(t.deps.db, {
       workspaceId: home.workspace.id,
@@ -169,6 +194,12 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /integrations/{provider}/callback': 'public',
   'POST /integrations/{provider}/token': 'admin',
   'GET /audit': 'admin',
+  'POST /integrations/{provider}/refresh': 'admin',
+  'GET /refreshes/{id}': 'member',
+  'GET /metrics': 'member',
+  'GET /metrics/history': 'member',
+  'GET /metrics/agents': 'member',
+  'PATCH /workspace': 'admin',
 };
 
 /** Routes that belong to a person rather than a script: any API key answers 403 there. */
@@ -183,6 +214,7 @@ const HOME_TARGETS = new Set([
   'DELETE /invites/{id}',
   'DELETE /apikeys/{id}',
   'DELETE /integrations/connections',
+  'GET /refreshes/{id}',
 ]);
 
 describe('role matrix', () => {

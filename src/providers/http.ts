@@ -42,9 +42,12 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number {
 
 function resetAt(headers: Headers, now: number): number | undefined {
   const raw = headers.get('x-ratelimit-reset') ?? headers.get('ratelimit-reset');
-  const n = raw === null ? NaN : Number(raw);
-  if (!Number.isFinite(n)) return undefined;
-  return n > 1e9 ? n * 1000 : now + n * 1000;
+  if (raw === null) return undefined;
+  const n = Number(raw);
+  if (Number.isFinite(n)) return n > 1e9 ? n * 1000 : now + n * 1000;
+  // Plain sends an ISO-8601 instant.
+  const at = Date.parse(raw);
+  return Number.isFinite(at) ? at : undefined;
 }
 
 /**

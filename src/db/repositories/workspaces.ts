@@ -16,3 +16,17 @@ export async function findWorkspace(db: Db, id: string): Promise<Workspace | und
   const r = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
   return r && { id: r.id, name: r.name, timezone: r.timezone, createdAt: r.created_at };
 }
+
+export async function updateWorkspace(
+  db: Db,
+  id: string,
+  patch: { name?: string; timezone?: string },
+): Promise<Workspace> {
+  const r = await db
+    .updateTable('workspaces')
+    .set(patch)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { id: r.id, name: r.name, timezone: r.timezone, createdAt: r.created_at };
+}

@@ -37,7 +37,7 @@ export const connectionDto = (c: connections.Connection) => ({
   sandbox: c.isSandbox,
 });
 
-const depsOf = (c: Context<AppEnv>): connections.ConnectionsDeps => {
+export const connectionsDepsOf = (c: Context<AppEnv>): connections.ConnectionsDeps => {
   const d = c.var.deps;
   return { db: d.db, keyring: d.keyring, config: d.config, logger: c.var.logger, resolve: d.resolveProvider };
 };
@@ -139,14 +139,18 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(remove, async (c) => {
-    await connections.disconnect(depsOf(c), workspacePrincipalOf(c), c.req.valid('query').provider);
+    await connections.disconnect(
+      connectionsDepsOf(c),
+      workspacePrincipalOf(c),
+      c.req.valid('query').provider,
+    );
     return c.body(null, 204);
   });
 
   app.openapi(start, async (c) => {
     const { provider } = c.req.valid('param');
     const { authorizeUrl, expiresAt } = await connections.startOAuth(
-      depsOf(c),
+      connectionsDepsOf(c),
       workspacePrincipalOf(c),
       provider,
       c.req.valid('query'),
@@ -157,7 +161,7 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(complete, async (c) => {
     const { provider } = c.req.valid('param');
     const conn = await connections.completeOAuth(
-      depsOf(c),
+      connectionsDepsOf(c),
       workspacePrincipalOf(c),
       provider,
       c.req.valid('json'),
@@ -168,7 +172,7 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(token, async (c) => {
     const { provider } = c.req.valid('param');
     const conn = await connections.connectWithToken(
-      depsOf(c),
+      connectionsDepsOf(c),
       workspacePrincipalOf(c),
       provider,
       c.req.valid('json'),
@@ -190,7 +194,7 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
     if (!hasRole(membership.role, 'admin')) return dashboardRedirect(c, provider, { error: 'forbidden' });
     try {
       await connections.completeOAuth(
-        depsOf(c),
+        connectionsDepsOf(c),
         {
           kind: 'session',
           apiKeyId: null,

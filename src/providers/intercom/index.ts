@@ -10,6 +10,7 @@ import {
   intercomOAuth,
   intercomParams,
 } from './auth.ts';
+import { intercomMetrics } from './metrics.ts';
 
 // GET /me → admin_with_app; the workspace is `app` (intercom.md §1.1.7).
 const MeSchema = z.object({
@@ -45,6 +46,7 @@ export const intercom: Provider = {
     }),
   ),
   credentialFor: (secret) => ({ kind: 'bearer', token: secret }),
+  metrics: intercomMetrics,
   async verify(credential, ctx) {
     const r = await callProvider(ctx, {
       url: `${ctx.endpoints.apiBaseUrl}/me`,

@@ -3,6 +3,7 @@ import { err, ok } from '../../lib/result.ts';
 import { callProvider } from '../http.ts';
 import { defineTokenConnect, type Provider } from '../types.ts';
 import { PLAIN_API_URL, PLAIN_PATHS, plainOAuth } from './auth.ts';
+import { plainMetrics } from './metrics.ts';
 
 const WorkspaceQuery = 'query DeskpulseWorkspace { myWorkspace { id name } }';
 const ResponseSchema = z.object({
@@ -57,5 +58,6 @@ export const plain: Provider = {
     if (!ws) return err({ code: 'unexpected_response', detail: 'no workspace in the response' });
     return ok({ id: ws.id, name: ws.name });
   },
+  metrics: plainMetrics,
   // No `revoke`: API keys and OAuth apps are deleted in Plain's UI; no revocation endpoint is documented.
 };

@@ -3,6 +3,7 @@ import { err, ok } from '../../lib/result.ts';
 import { callProvider } from '../http.ts';
 import { defineTokenConnect, type Provider } from '../types.ts';
 import { ZENDESK_BASE_URL_TEMPLATE, ZENDESK_PATHS, zendeskOAuth, zendeskParams } from './auth.ts';
+import { zendeskMetrics } from './metrics.ts';
 
 // GET /api/v2/users/me.json is allowed for anonymous users: a rejected credential answers 200 with `id: null`,
 // so the id, not the status, says whether the credential was accepted (OAS CurrentUserResponse).
@@ -55,6 +56,7 @@ export const zendesk: Provider = {
     const subdomain = ctx.params.subdomain ?? '';
     return ok({ id: subdomain, name: `${subdomain}.zendesk.com` });
   },
+  metrics: zendeskMetrics,
   // DELETE …/current.json is reported not to revoke; look the token id up, then delete it by id (zendesk.md §1.8,
   // https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token).
   async revoke(credential, ctx) {

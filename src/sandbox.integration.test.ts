@@ -88,6 +88,33 @@ describe('sandbox mode', () => {
     );
   });
 
+  it('serves demo data: a refresh of a sandbox connection yields real numbers', async () => {
+    const cookie = await signedInOwner();
+    await fetch(`${base}/integrations/front/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify(SANDBOX_TOKENS.front),
+    });
+    const queued = await fetch(`${base}/integrations/front/refresh`, { method: 'POST', headers: { cookie } });
+    expect(queued.status).toBe(202);
+    const { refreshId } = (await queued.json()) as { refreshId: string };
+    let state = 'queued';
+    for (let i = 0; i < 300 && (state === 'queued' || state === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = (
+        (await (await fetch(`${base}/refreshes/${refreshId}`, { headers: { cookie } })).json()) as {
+          state: string;
+        }
+      ).state;
+    }
+    expect(state).toBe('succeeded');
+    const metrics = (await (await fetch(`${base}/metrics`, { headers: { cookie } })).json()) as {
+      providers: { provider: string; metrics: { weeklyVolume: number; csat: number | null } }[];
+    };
+    expect(metrics.providers[0]?.metrics.weeklyVolume).toBeGreaterThan(50);
+    expect(metrics.providers[0]?.metrics.csat).toBeGreaterThan(0);
+  });
+
   it('accepts the documented demo API tokens', async () => {
     const cookie = await signedInOwner();
     for (const provider of PROVIDER_IDS) {

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { generateDataset } from '../emulators/dataset/generate.ts';
 import { createEmulator } from '../emulators/index.ts';
 import type { Config } from './config/index.ts';
 import type { Sandbox } from './domain/provider-settings.ts';
@@ -35,6 +36,8 @@ export function createSandbox(
   authSecret: string,
 ): { sandbox: Sandbox; apps: { id: ProviderId; app: Hono }[] } {
   const clientId = 'deskpulse-sandbox';
+  // One demo helpdesk's worth of conversations (16 weeks up to now), served by all four in their own shapes.
+  const dataset = generateDataset({ seed: 42, conversations: 3000, now: Date.now() });
   // Derived, not random, so every process on the same data dir (API, worker, CLI) presents the same client.
   const clientSecret = createHmac('sha256', authSecret)
     .update('deskpulse sandbox oauth client')
@@ -44,6 +47,7 @@ export function createSandbox(
     const token = 'apiToken' in seed ? seed.apiToken : 'accessToken' in seed ? seed.accessToken : seed.apiKey;
     const emulator = createEmulator(id, {
       basePath: PATH(id),
+      dataset,
       account: SANDBOX_ACCOUNTS[id],
       clients: [
         { clientId, clientSecret, redirectUris: [`${config.publicUrl}/integrations/${id}/callback`] },

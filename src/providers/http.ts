@@ -60,7 +60,11 @@ export class Pacer {
   waitedMs = 0;
 
   note(headers: Headers, now = Date.now()): void {
-    const remaining = headers.get('x-ratelimit-remaining') ?? headers.get('ratelimit-remaining');
+    // Intercom/Front/Plain: X-RateLimit-Remaining; IETF draft: RateLimit-Remaining; Zendesk: X-Rate-Limit-Remaining.
+    const remaining =
+      headers.get('x-ratelimit-remaining') ??
+      headers.get('ratelimit-remaining') ??
+      headers.get('x-rate-limit-remaining');
     if (remaining === null || Number(remaining) > 0) return;
     const reset = resetAt(headers, now);
     if (reset !== undefined) this.until = Math.max(this.until, reset);
@@ -112,6 +116,9 @@ export interface ProviderRequest<S extends z.ZodType> {
   credential?: Credential;
   headers?: Record<string, string>;
   json?: unknown;
+  /** `text`: hand the raw body to `schema` (CSV exports); default: parse JSON first. */
+  body?: 'json' | 'text';
+  accept?: string;
   schema: S;
 }
 
@@ -124,7 +131,7 @@ export async function callProvider<S extends z.ZodType>(
   req: ProviderRequest<S>,
 ): Promise<Result<z.infer<S>, ProviderError>> {
   const secrets = secretsOf(req.credential);
-  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+  const headers: Record<string, string> = { accept: req.accept ?? 'application/json', ...req.headers };
   if (req.credential) headers.authorization = authorizationHeader(req.credential);
   if (req.json !== undefined) headers['content-type'] = 'application/json';
   let res: Response | undefined;
@@ -168,9 +175,10 @@ export async function callProvider<S extends z.ZodType>(
     return err({ code: 'rate_limited', retryAfterMs: retryAfterMs(res.headers), detail: detail() });
   if (res.status >= 500) return err({ code: 'upstream_unavailable', detail: detail() });
   if (res.status >= 400) return err({ code: 'unexpected_response', detail: detail() });
-  if (text && body === undefined)
+  if (req.body !== 'text' && text && body === undefined) {
     return err({ code: 'unexpected_response', detail: `${res.status}: body is not JSON` });
-  const parsed = req.schema.safeParse(body);
+  }
+  const parsed = req.schema.safeParse(req.body === 'text' ? text : body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return err({

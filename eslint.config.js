@@ -41,7 +41,7 @@ export default tseslint.config(
   forbid('domain', ['http', 'cli']),
   forbid('contracts', ['db', 'http', 'domain', 'jobs', 'cli']),
   {
-    // Contracts (shared with the dashboard) may use the provider id list, nothing else of providers/.
+    // Contracts (shared with the dashboard) may use the provider id list and metric keys, nothing else of providers/.
     files: ['src/contracts/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -49,8 +49,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/providers/*', '!**/providers/types.ts'],
-              message: 'contracts/ may import only providers/types.ts',
+              group: ['**/providers/*', '!**/providers/types.ts', '!**/providers/metrics-types.ts'],
+              message: 'contracts/ may import only providers/types.ts and providers/metrics-types.ts',
             },
           ],
         },

@@ -1,4 +1,5 @@
 import { completedWeeks } from '../../src/lib/weeks.ts';
+import { NOT_MEASURED } from '../../src/providers/metrics-math.ts';
 import type {
   AgentMetrics,
   MetricValues,
@@ -34,16 +35,8 @@ export interface GroundTruthCaps {
   deflectionRate: boolean;
 }
 
-/** The `notMeasured` reasons, shared so adapters can report the same words. */
-export const NOT_MEASURED = {
-  utilisation: 'capacity is not measurable from a helpdesk API',
-  csatMeanScoreUnsupported: "the helpdesk's rating scale is not numeric (good/bad only)",
-  deflectionUnsupported: 'the helpdesk does not report AI-resolved conversations',
-  noRatings: 'no ratings in the window',
-  noFirstResponse: 'no conversation created in the window got a human reply',
-  noneClosed: 'no conversation closed in the window',
-  pointInTime: 'point-in-time metric: not reconstructible for past weeks',
-} as const;
+// Only the words are shared: the arithmetic below stays independent of src/providers/metrics-math.ts, which it checks.
+export { NOT_MEASURED };
 
 export function groundTruth(d: Dataset, req: MetricsRequest, caps: GroundTruthCaps): MetricsSnapshot {
   const now = req.now.getTime();

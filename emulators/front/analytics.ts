@@ -1,3 +1,4 @@
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { TZDate } from '@date-fns/tz';
 import { addDays, startOfDay } from 'date-fns';
 import type { Context, Hono } from 'hono';
@@ -354,10 +355,6 @@ const ExportRequestSchema = z.object({
 });
 type ExportRequest = z.infer<typeof ExportRequestSchema>;
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 function cell(emails: ReadonlyMap<string, string>, column: string, a: Activity, timezone: string): string {
   const assignee = a.conversation.assigneeId;
   const email = (agentId: string | null) => (agentId === null ? '' : (emails.get(agentId) ?? ''));
@@ -405,10 +402,10 @@ function exportCsv(ctx: EmulatorContext, request: ExportRequest): string {
       matches(a.conversation) &&
       (request.type === 'events' || a.type === 'Inbound message' || a.type === 'Outbound reply'),
   );
-  const lines = [names.map(csvField).join(',')];
   const emails = new Map(ctx.dataset.agents.map((g) => [g.id, g.email]));
-  for (const a of rows) lines.push(names.map((n) => csvField(cell(emails, n, a, timezone))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return stringifyCsv([names, ...rows.map((a) => names.map((n) => cell(emails, n, a, timezone)))], {
+    record_delimiter: 'windows',
+  });
 }
 
 async function readJson(c: Context): Promise<unknown> {

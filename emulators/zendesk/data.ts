@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import type { DatasetAgent, DatasetConversation } from '../dataset/types.ts';
+import type { Dataset, DatasetAgent, DatasetConversation } from '../dataset/types.ts';
 import { epochSeconds, publicBase, type EmulatorContext } from '../shared/context.ts';
 import { takeRequest, type RateDecision } from '../shared/rate-limit.ts';
 import { authenticate } from './identity.ts';
@@ -418,7 +418,7 @@ function mountIncremental(app: Hono, ctx: EmulatorContext): void {
 // https://developer.zendesk.com/documentation/ticketing/managing-tickets/using-the-incremental-export-api#time-based-incremental-exports
 export const TIME_BASED_PAGE_SIZE = 1000;
 
-interface MetricEvent {
+export interface MetricEvent {
   id: number;
   ticketId: number;
   at: number;
@@ -430,9 +430,9 @@ interface MetricEvent {
  * instance 1 (the first reply; later instances are next-reply times). Zendesk also emits agent_work_time,
  * requester_wait_time, … events, which the emulator leaves out.
  */
-function metricEvents(ctx: EmulatorContext): MetricEvent[] {
+export function metricEvents(dataset: Dataset): MetricEvent[] {
   const events: MetricEvent[] = [];
-  for (const conv of ctx.dataset.conversations) {
+  for (const conv of dataset.conversations) {
     if (conv.spam) continue;
     const ticketId = zendeskTicketId(conv.id);
     events.push({ id: ticketId * 10 + 1, ticketId, at: conv.createdAt, type: 'activate' });
@@ -453,7 +453,7 @@ function mountTicketMetricEvents(app: Hono, ctx: EmulatorContext): void {
           if (startTime === undefined || !/^\d+$/.test(startTime))
             return invalid(c, 'start_time is required (Unix epoch seconds)');
           const from = Number(startTime) * 1000;
-          const page = metricEvents(ctx)
+          const page = metricEvents(ctx.dataset)
             .filter((e) => e.at >= from)
             .slice(0, TIME_BASED_PAGE_SIZE);
           const last = page.at(-1);

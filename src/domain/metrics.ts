@@ -5,7 +5,7 @@ import { findWorkspace } from '../db/repositories/workspaces.ts';
 import { AppError } from '../lib/app-error.ts';
 import { Pacer } from '../providers/http.ts';
 import type { MetricsSnapshot, Progress } from '../providers/metrics-types.ts';
-import type { ProviderError, ProviderId } from '../providers/types.ts';
+import type { ProviderId } from '../providers/types.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { credentialFor, type ConnectionsDeps } from './connections.ts';
 import { newId } from './ids.ts';
@@ -41,10 +41,6 @@ export async function requestRefresh(
 }
 
 export const findRefresh = refreshes.findRefresh;
-
-function failureCode(e: ProviderError): string {
-  return e.code;
-}
 
 /**
  * Runs one refresh: every helpdesk call first, then one transaction that writes the snapshot. Any failure
@@ -119,7 +115,7 @@ export async function runRefresh(
         detail: e.detail,
       });
     }
-    return fail(failureCode(e), e.detail);
+    return fail(e.code, e.detail);
   }
   let snapshot: MetricsSnapshot;
   try {

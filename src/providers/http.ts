@@ -119,6 +119,8 @@ export interface ProviderRequest<S extends z.ZodType> {
   /** `text`: hand the raw body to `schema` (CSV exports); default: parse JSON first. */
   body?: 'json' | 'text';
   accept?: string;
+  /** Default 15 s; whole-file downloads (Front's CSV export) need longer. */
+  timeoutMs?: number;
   schema: S;
 }
 
@@ -142,14 +144,17 @@ export async function callProvider<S extends z.ZodType>(
         method: req.method ?? 'GET',
         headers,
         ...(req.json !== undefined ? { body: JSON.stringify(req.json) } : {}),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(req.timeoutMs ?? TIMEOUT_MS),
         redirect: 'error',
       });
     } catch (e) {
       const name = e instanceof Error ? e.name : 'Error';
       return err({
         code: 'upstream_unavailable',
-        detail: name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS} ms` : `network error (${name})`,
+        detail:
+          name === 'TimeoutError'
+            ? `timed out after ${req.timeoutMs ?? TIMEOUT_MS} ms`
+            : `network error (${name})`,
       });
     }
     ctx.pacer?.note(res.headers);

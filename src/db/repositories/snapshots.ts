@@ -95,7 +95,7 @@ const toStored = (r: {
   windowTo: r.window_to,
   csatFrom: r.csat_from,
   metrics: r.metrics as MetricValues,
-  notMeasured: r.not_measured as NotMeasured,
+  notMeasured: r.not_measured,
   agents: r.agents as AgentMetrics[] | null,
 });
 

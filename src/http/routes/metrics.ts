@@ -11,6 +11,7 @@ import {
   WeekSchema,
 } from '../../contracts/metrics.ts';
 import { updateWorkspace } from '../../db/repositories/workspaces.ts';
+import type { NotMeasured } from '../../providers/metrics-types.ts';
 import * as metrics from '../../domain/metrics.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { completedWeeks, isValidTimezone } from '../../lib/weeks.ts';
@@ -21,6 +22,8 @@ import { defineRoute, jsonContent as json } from '../route.ts';
 import { connectionsDepsOf } from './integrations.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const reasons = (n: NotMeasured): Record<string, string> =>
+  Object.fromEntries(Object.entries(n).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
 export const refreshDto = (r: metrics.Refresh) => ({
   id: r.id,
@@ -124,7 +127,7 @@ export function registerMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
           measuredAt: s.measuredAt.toISOString(),
           window: { from: iso(s.windowFrom) ?? '', to: iso(s.windowTo) ?? '', csatFrom: iso(s.csatFrom) },
           metrics: s.metrics,
-          notMeasured: s.notMeasured as Record<string, string>,
+          notMeasured: reasons(s.notMeasured),
         })),
       },
       200,
@@ -148,7 +151,7 @@ export function registerMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
           provider: s.provider,
           weekStart: s.period.slice('week:'.length),
           metrics: s.metrics,
-          notMeasured: s.notMeasured as Record<string, string>,
+          notMeasured: reasons(s.notMeasured),
         })),
       },
       200,

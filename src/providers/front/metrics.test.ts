@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsRequest } from '../metrics-types.ts';
 import {
   exportStart,
-  parseCsv,
   parseExport,
   toFrontSnapshot,
   toOpenConversations,
@@ -134,11 +133,11 @@ describe('Front toSnapshot', () => {
 });
 
 describe('Front export parsing', () => {
-  it('reads quoted fields, doubled quotes and CRLF', () => {
-    expect(parseCsv('a,"b, c","say ""hi"""\r\n1,,"x\ny"\r\n')).toEqual([
-      ['a', 'b, c', 'say "hi"'],
-      ['1', '', 'x\ny'],
-    ]);
+  it('refuses a file that is not CSV', () => {
+    expect(parseExport('Type,"unterminated\r\n')).toMatchObject({
+      ok: false,
+      error: { code: 'unexpected_response' },
+    });
   });
 
   it('refuses an export without a column we read', () => {

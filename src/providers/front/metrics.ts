@@ -1,23 +1,16 @@
-import type { z } from 'zod';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
 import { completedWeeks } from '../../lib/weeks.ts';
 import { err, ok, type Result } from '../../lib/result.ts';
+import { callProvider, sanitizeDetail } from '../http.ts';
 import {
-  authorizationHeader,
-  callProvider,
-  MAX_RATE_LIMIT_WAIT_MS,
-  retryAfterMs,
-  sanitizeDetail,
-} from '../http.ts';
-import type {
-  AdapterContext,
-  AgentMetrics,
-  MetricValues,
-  MetricsAdapter,
-  MetricsRequest,
-  MetricsSnapshot,
-  NotMeasured,
-  WeekMetrics,
-} from '../metrics-types.ts';
+  computeSnapshot,
+  DAY_MS,
+  openStateOf,
+  type ConversationFacts,
+  type RatingFact,
+} from '../metrics-math.ts';
+import type { AdapterContext, MetricsAdapter, MetricsRequest, MetricsSnapshot } from '../metrics-types.ts';
 import type { ProviderError } from '../types.ts';
 import {
   ACTIVITY_TYPES,
@@ -39,21 +32,10 @@ import {
  * snoozed conversation lists.
  */
 
-const DAY_MS = 86_400_000;
 const PAGE_LIMIT = 100;
 /** Export polling: no documented interval (front.md §3.1), so capped backoff; the first poll is immediate. */
 const POLL_DELAYS_MS = [0, 1_000, 2_000, 4_000, 8_000, 10_000];
 const MAX_POLLS = 40;
-
-/** The same words as the ground truth (emulators/dataset/ground-truth.ts `NOT_MEASURED`). */
-export const FRONT_NOT_MEASURED = {
-  utilisation: 'capacity is not measurable from a helpdesk API',
-  deflectionUnsupported: 'the helpdesk does not report AI-resolved conversations',
-  noRatings: 'no ratings in the window',
-  noFirstResponse: 'no conversation created in the window got a human reply',
-  noneClosed: 'no conversation closed in the window',
-  pointInTime: 'point-in-time metric: not reconstructible for past weeks',
-} as const;
 
 export interface FrontTeammate {
   id: string;
@@ -158,76 +140,30 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * text body: pacing, 429 waits and the error table of providers/http.ts.
  */
 async function downloadText(ctx: AdapterContext, url: string): Promise<Result<string, ProviderError>> {
-  const secrets = ctx.credential.kind === 'bearer' ? [ctx.credential.token] : [ctx.credential.password];
-  for (let attempt = 1; ; attempt++) {
-    await ctx.pacer?.wait(sleep);
-    let res: Response;
-    try {
-      res = await ctx.fetch(url, {
-        headers: { accept: 'text/csv', authorization: authorizationHeader(ctx.credential) },
-        signal: AbortSignal.timeout(60_000),
-        redirect: 'error',
-      });
-    } catch (e) {
-      return err({
-        code: 'upstream_unavailable',
-        detail: `network error (${e instanceof Error ? e.name : 'Error'})`,
-      });
-    }
-    ctx.pacer?.note(res.headers);
-    const wait = retryAfterMs(res.headers);
-    if (res.status === 429 && attempt < 10 && wait <= MAX_RATE_LIMIT_WAIT_MS) {
-      await res.body?.cancel();
-      if (ctx.pacer) ctx.pacer.backOff(wait);
-      else await sleep(wait);
-      continue;
-    }
-    const text = await res.text().catch(() => '');
-    const detail = sanitizeDetail(`${res.status}: ${text.slice(0, 200) || res.statusText}`, secrets);
-    if (res.status === 401 || res.status === 403) return err({ code: 'unauthorized', detail });
-    if (res.status === 429) return err({ code: 'rate_limited', retryAfterMs: wait, detail });
-    if (res.status >= 500) return err({ code: 'upstream_unavailable', detail });
-    if (res.status >= 400) return err({ code: 'unexpected_response', detail });
-    return ok(text);
-  }
-}
-
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF line ends. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  return callProvider(ctx, {
+    url,
+    credential: ctx.credential,
+    accept: 'text/csv',
+    body: 'text',
+    // One file holds every activity of the window: large accounts need more than the default 15 s.
+    timeoutMs: 120_000,
+    schema: z.string(),
+  });
 }
 
 /** Parses the export file into activities; any row we rely on that does not parse fails the whole refresh. */
 export function parseExport(text: string): Result<FrontActivity[], ProviderError> {
-  const [header, ...rows] = parseCsv(text);
+  let table: string[][];
+  try {
+    // RFC 4180: quoted fields, doubled quotes, CRLF or LF line ends.
+    table = parseCsv(text, { relax_column_count: false, skip_empty_lines: true });
+  } catch (e) {
+    return err({
+      code: 'unexpected_response',
+      detail: `analytics export is not valid CSV (${e instanceof Error ? e.message.slice(0, 120) : 'parse error'})`,
+    });
+  }
+  const [header, ...rows] = table;
   if (!header) return err({ code: 'unexpected_response', detail: 'empty analytics export' });
   const index = new Map(header.map((name, i) => [name, i]));
   const missing = EXPORT_COLUMNS.filter((c) => !index.has(c));
@@ -357,14 +293,8 @@ async function fetchFront(
   return ok({ teammates, open: unique, activities: activities.value });
 }
 
-interface Range {
-  from: number;
-  to: number;
-}
-const inRange = (t: number | null, r: Range): t is number => t !== null && t >= r.from && t < r.to;
-
 /** What the export says about one conversation, replayed in time order. */
-interface ConversationFacts {
+interface Replayed {
   createdAt: number | null;
   assignee: string;
   firstReplyAt: number | null;
@@ -373,14 +303,14 @@ interface ConversationFacts {
   ratings: { at: number; score: number }[];
 }
 
-function factsOf(activities: readonly FrontActivity[]): Map<string, ConversationFacts> {
+function replay(activities: readonly FrontActivity[]): Map<string, Replayed> {
   const ordered = activities.map((a, i) => ({ a, i })).sort((x, y) => x.a.at - y.a.at || x.i - y.i);
-  const facts = new Map<string, ConversationFacts>();
+  const replayed = new Map<string, Replayed>();
   for (const { a } of ordered) {
-    let f = facts.get(a.conversationId);
+    let f = replayed.get(a.conversationId);
     if (f === undefined) {
       f = { createdAt: null, assignee: a.assignee, firstReplyAt: null, closed: null, ratings: [] };
-      facts.set(a.conversationId, f);
+      replayed.set(a.conversationId, f);
     }
     f.assignee = a.assignee;
     switch (a.type) {
@@ -401,155 +331,39 @@ function factsOf(activities: readonly FrontActivity[]): Map<string, Conversation
         break;
     }
   }
-  return facts;
-}
-
-function median(sorted: Float64Array): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  if (n % 2 === 1) return sorted[(n - 1) / 2] as number;
-  return ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
-}
-
-function p90(sorted: Float64Array): number | null {
-  const n = sorted.length;
-  return n === 0 ? null : (sorted[Math.ceil(0.9 * n) - 1] as number);
-}
-
-function replySeconds(list: readonly ConversationFacts[]): Float64Array {
-  const values: number[] = [];
-  for (const f of list) {
-    if (f.createdAt !== null && f.firstReplyAt !== null) values.push((f.firstReplyAt - f.createdAt) / 1000);
-  }
-  return Float64Array.from(values).sort();
-}
-
-function csatOf(list: readonly ConversationFacts[], range: Range) {
-  let responses = 0;
-  let positive = 0;
-  let scoreSum = 0;
-  for (const f of list) {
-    for (const r of f.ratings) {
-      if (!inRange(r.at, range)) continue;
-      responses++;
-      scoreSum += r.score;
-      // Front's "satisfied" share: 4–5 of 5 (docs/metrics/front.md).
-      if (r.score >= 4) positive++;
-    }
-  }
-  return { percent: responses === 0 ? null : (100 * positive) / responses, responses, scoreSum };
-}
-
-function windowed(
-  all: readonly ConversationFacts[],
-  openIds: ReadonlySet<string>,
-  ids: readonly string[],
-  range: Range,
-  ratingRange: Range,
-): { values: MetricValues; notMeasured: NotMeasured } {
-  const notMeasured: NotMeasured = {
-    utilisation: FRONT_NOT_MEASURED.utilisation,
-    deflectionRate: FRONT_NOT_MEASURED.deflectionUnsupported,
-  };
-  const created = all.filter((f) => inRange(f.createdAt, range));
-  const csat = csatOf(all, ratingRange);
-  if (csat.responses === 0) {
-    notMeasured.csat = FRONT_NOT_MEASURED.noRatings;
-    notMeasured.csatMeanScore = FRONT_NOT_MEASURED.noRatings;
-  }
-  const seconds = replySeconds(created);
-  if (seconds.length === 0) {
-    notMeasured.firstResponseSeconds = FRONT_NOT_MEASURED.noFirstResponse;
-    notMeasured.firstResponseP90Seconds = FRONT_NOT_MEASURED.noFirstResponse;
-  }
-  let resolved = 0;
-  let oneTouch = 0;
-  all.forEach((f, i) => {
-    if (f.closed === null || openIds.has(ids[i] ?? '') || !inRange(f.closed.at, range)) return;
-    resolved++;
-    // One human reply in the only segment there ever was = one reply and never reopened.
-    if (f.closed.segment === 1 && f.closed.replies === 1) oneTouch++;
-  });
-  if (resolved === 0) notMeasured.oneTouchRate = FRONT_NOT_MEASURED.noneClosed;
-  return {
-    values: {
-      weeklyVolume: created.length,
-      csat: csat.percent,
-      csatResponses: csat.responses,
-      csatMeanScore: csat.responses === 0 ? null : csat.scoreSum / csat.responses,
-      firstResponseSeconds: median(seconds),
-      firstResponseP90Seconds: p90(seconds),
-      openNow: null,
-      backlogAgeDays: null,
-      oneTouchRate: resolved === 0 ? null : (100 * oneTouch) / resolved,
-      deflectionRate: null,
-      utilisation: null,
-    },
-    notMeasured,
-  };
+  return replayed;
 }
 
 export function toFrontSnapshot(raw: FrontRaw, req: MetricsRequest): MetricsSnapshot {
-  const now = req.now.getTime();
-  const week: Range = { from: now - 7 * DAY_MS, to: now };
-  const month: Range = { from: now - 30 * DAY_MS, to: now };
-  const facts = factsOf(raw.activities);
-  const ids = [...facts.keys()];
-  const all = [...facts.values()];
   const openIds = new Set(raw.open.map((c) => c.id));
-
-  const current = windowed(all, openIds, ids, week, month);
-  let oldest = Infinity;
-  for (const c of raw.open) oldest = Math.min(oldest, c.createdAt);
-  current.values.openNow = raw.open.length;
-  current.values.backlogAgeDays = raw.open.length === 0 ? 0 : Math.floor((now - oldest) / DAY_MS);
-
-  const weeks: WeekMetrics[] = completedWeeks(req.now, req.timezone, req.historyWeeks).map((w) => {
-    const range = { from: w.start.getTime(), to: w.end.getTime() };
-    const { values, notMeasured } = windowed(all, openIds, ids, range, range);
-    notMeasured.openNow = FRONT_NOT_MEASURED.pointInTime;
-    notMeasured.backlogAgeDays = FRONT_NOT_MEASURED.pointInTime;
-    return { weekStart: w.label, values, notMeasured };
-  });
-
-  const byEmail = new Map(raw.teammates.map((t) => [t.email.toLowerCase(), t]));
-  const byAgent = new Map<string, ConversationFacts[]>();
-  for (const f of all) {
-    const teammate = byEmail.get(f.assignee.toLowerCase());
-    if (teammate === undefined) continue;
-    let list = byAgent.get(teammate.id);
-    if (list === undefined) byAgent.set(teammate.id, (list = []));
-    list.push(f);
-  }
-  const agents: AgentMetrics[] = [];
-  for (const teammate of raw.teammates) {
-    const assigned = byAgent.get(teammate.id) ?? [];
-    if (!assigned.some((f) => inRange(f.createdAt, month))) continue;
-    const recent = assigned.filter((f) => inRange(f.createdAt, week));
-    const csat = csatOf(assigned, month);
-    agents.push({
-      agentId: teammate.id,
-      name: teammate.name,
-      tickets: recent.length,
-      csat: csat.percent,
-      csatResponses: csat.responses,
-      firstResponseSeconds: median(replySeconds(recent)),
+  // The export names assignees by email; a conversation assigned to anyone else (a bot) counts as unassigned.
+  const byEmail = new Map(raw.teammates.map((t) => [t.email.toLowerCase(), t.id]));
+  const conversations: ConversationFacts[] = [];
+  const ratings: RatingFact[] = [];
+  for (const [id, f] of replay(raw.activities)) {
+    const assigneeId = byEmail.get(f.assignee.toLowerCase()) ?? null;
+    conversations.push({
+      createdAt: f.createdAt,
+      assigneeId,
+      firstReplyAt: f.firstReplyAt,
+      closedNowAt: f.closed === null || openIds.has(id) ? null : f.closed.at,
+      // One human reply in the only segment there ever was = one reply and never reopened.
+      oneTouch: f.closed !== null && f.closed.segment === 1 && f.closed.replies === 1,
+      aiResolved: false,
     });
+    // Front's "satisfied" share: 4–5 of 5 (docs/metrics/front.md).
+    for (const r of f.ratings) ratings.push({ at: r.at, positive: r.score >= 4, score: r.score, assigneeId });
   }
-  agents.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
-
-  return {
-    measuredAt: req.now.toISOString(),
-    window: {
-      from: new Date(week.from).toISOString(),
-      to: req.now.toISOString(),
-      csatFrom: new Date(month.from).toISOString(),
+  return computeSnapshot(
+    {
+      conversations,
+      ratings,
+      open: openStateOf(raw.open.map((c) => c.createdAt)),
+      agents: raw.teammates,
     },
-    current: current.values,
-    notMeasured: current.notMeasured,
-    agents,
-    weeks,
-  };
+    req,
+    { csatMeanScore: true, deflectionRate: false },
+  );
 }
 
 export const frontMetrics: MetricsAdapter<FrontRaw> = {

@@ -2,16 +2,14 @@ import type { z } from 'zod';
 import { completedWeeks } from '../../lib/weeks.ts';
 import { err, ok, type Result } from '../../lib/result.ts';
 import { callProvider } from '../http.ts';
-import type {
-  AdapterContext,
-  AgentMetrics,
-  MetricsAdapter,
-  MetricsRequest,
-  MetricsSnapshot,
-  MetricValues,
-  NotMeasured,
-  WeekMetrics,
-} from '../metrics-types.ts';
+import {
+  computeSnapshot,
+  DAY_MS,
+  openStateOf,
+  type ConversationFacts,
+  type RatingFact,
+} from '../metrics-math.ts';
+import type { AdapterContext, MetricsAdapter, MetricsRequest, MetricsSnapshot } from '../metrics-types.ts';
 import type { ProviderError } from '../types.ts';
 import {
   ThreadsResponseSchema,
@@ -28,18 +26,10 @@ import {
  * undocumented (https://www.plain.com/docs/graphql/reporting), so none of it equals docs/metrics.md exactly.
  */
 
-const DAY_MS = 86_400_000;
 // "default 25, max 100": team-plain/docs graphql/pagination.mdx
 export const PLAIN_PAGE_SIZE = 100;
 
-export const NOT_MEASURED = {
-  utilisation: 'capacity is not measurable from a helpdesk API',
-  deflectionUnsupported: 'the helpdesk does not report AI-resolved conversations',
-  noRatings: 'no ratings in the window',
-  noFirstResponse: 'no conversation created in the window got a human reply',
-  noneClosed: 'no conversation closed in the window',
-  pointInTime: 'point-in-time metric: not reconstructible for past weeks',
-} as const;
+export { NOT_MEASURED } from '../metrics-math.ts';
 
 export const THREADS_QUERY = `query DeskpulseThreads($filters: ThreadsFilter, $sortBy: ThreadsSort, $first: Int, $after: String) {
   threads(filters: $filters, sortBy: $sortBy, first: $first, after: $after) {
@@ -188,193 +178,57 @@ async function fetchPlain(
   return ok({ users, threads });
 }
 
-interface Thread {
-  createdAt: number;
-  isOpen: boolean;
-  /** Last close, for threads DONE now (their last status change). */
-  closedAt: number | null;
-  assigneeId: string | null;
-  firstReplyAt: number | null;
-  isOneTouch: boolean;
-  rating: { score: number; ratedAt: number } | null;
-}
-
 const ms = (d: { iso8601: string }): number => Date.parse(d.iso8601);
 
 /**
  * One-touch from message timestamps: one outbound message (first = last) and no customer message after it.
  * In Plain a customer message on a DONE thread moves it back to TODO, so a later inbound message marks a reopen.
  */
-function toThread(node: ThreadNode): Thread {
+function factsOf(node: ThreadNode): { conversation: ConversationFacts; rating: RatingFact | null } {
+  const createdAt = ms(node.createdAt);
   const firstReplyAt = node.firstOutboundMessageInfo ? ms(node.firstOutboundMessageInfo.timestamp) : null;
   const lastReplyAt = node.lastOutboundMessageInfo ? ms(node.lastOutboundMessageInfo.timestamp) : null;
   const lastInboundAt = node.lastInboundMessageInfo ? ms(node.lastInboundMessageInfo.timestamp) : null;
+  const assigneeId = node.assignedTo?.__typename === 'User' ? node.assignedTo.id : null;
   const survey = node.surveyResponse;
   return {
-    createdAt: ms(node.createdAt),
-    isOpen: node.status !== 'DONE',
-    closedAt: node.status === 'DONE' ? ms(node.statusChangedAt) : null,
-    assigneeId: node.assignedTo?.__typename === 'User' ? node.assignedTo.id : null,
-    firstReplyAt,
-    isOneTouch:
-      firstReplyAt !== null &&
-      lastReplyAt === firstReplyAt &&
-      (lastInboundAt === null || lastInboundAt <= firstReplyAt),
+    conversation: {
+      createdAt,
+      assigneeId,
+      firstReplyAt,
+      // The last close of a thread DONE now is its last status change.
+      closedNowAt: node.status === 'DONE' ? ms(node.statusChangedAt) : null,
+      oneTouch:
+        firstReplyAt !== null &&
+        lastReplyAt === firstReplyAt &&
+        (lastInboundAt === null || lastInboundAt <= firstReplyAt),
+      // Plain exposes no AI resolution per thread (docs/metrics.md: Intercom only).
+      aiResolved: false,
+    },
     rating:
       survey?.rating != null && survey.respondedAt
-        ? { score: survey.rating, ratedAt: ms(survey.respondedAt) }
+        ? // Positive = 4–5 of 5 stars (docs/metrics.md).
+          { at: ms(survey.respondedAt), positive: survey.rating >= 4, score: survey.rating, assigneeId }
         : null,
   };
 }
 
-interface Range {
-  from: number;
-  to: number;
-}
-const inRange = (t: number | null, r: Range): t is number => t !== null && t >= r.from && t < r.to;
-
-function csatOf(threads: readonly Thread[], range: Range) {
-  let responses = 0;
-  let positive = 0;
-  let scoreSum = 0;
-  for (const t of threads) {
-    if (t.rating === null || !inRange(t.rating.ratedAt, range)) continue;
-    responses++;
-    scoreSum += t.rating.score;
-    // Positive = 4–5 of 5 stars (docs/metrics.md).
-    if (t.rating.score >= 4) positive++;
-  }
-  return { percent: responses === 0 ? null : (100 * positive) / responses, responses, scoreSum };
-}
-
-function replySeconds(threads: readonly Thread[]): Float64Array {
-  const values: number[] = [];
-  for (const t of threads) if (t.firstReplyAt !== null) values.push((t.firstReplyAt - t.createdAt) / 1000);
-  return Float64Array.from(values).sort();
-}
-
-/** Median, not mean: reply times are log-normal (docs/metrics.md); even n takes the mean of the middle two. */
-function median(sorted: Float64Array): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  if (n % 2 === 1) return sorted[(n - 1) / 2] as number;
-  return ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
-}
-
-/** Nearest rank: the value at position ⌈0.9·n⌉ (docs/metrics.md). */
-function p90(sorted: Float64Array): number | null {
-  const n = sorted.length;
-  return n === 0 ? null : (sorted[Math.ceil(0.9 * n) - 1] as number);
-}
-
-function windowed(
-  threads: readonly Thread[],
-  range: Range,
-  ratingRange: Range,
-): { values: MetricValues; notMeasured: NotMeasured } {
-  const notMeasured: NotMeasured = {
-    utilisation: NOT_MEASURED.utilisation,
-    deflectionRate: NOT_MEASURED.deflectionUnsupported,
-  };
-  const created = threads.filter((t) => inRange(t.createdAt, range));
-  const csat = csatOf(threads, ratingRange);
-  if (csat.responses === 0) {
-    notMeasured.csat = NOT_MEASURED.noRatings;
-    notMeasured.csatMeanScore = NOT_MEASURED.noRatings;
-  }
-  const seconds = replySeconds(created);
-  if (seconds.length === 0) {
-    notMeasured.firstResponseSeconds = NOT_MEASURED.noFirstResponse;
-    notMeasured.firstResponseP90Seconds = NOT_MEASURED.noFirstResponse;
-  }
-  const resolved = threads.filter((t) => inRange(t.closedAt, range));
-  const oneTouch = resolved.filter((t) => t.isOneTouch).length;
-  if (resolved.length === 0) notMeasured.oneTouchRate = NOT_MEASURED.noneClosed;
-  return {
-    values: {
-      weeklyVolume: created.length,
-      csat: csat.percent,
-      csatResponses: csat.responses,
-      csatMeanScore: csat.responses === 0 ? null : csat.scoreSum / csat.responses,
-      firstResponseSeconds: median(seconds),
-      firstResponseP90Seconds: p90(seconds),
-      openNow: null,
-      backlogAgeDays: null,
-      oneTouchRate: resolved.length === 0 ? null : (100 * oneTouch) / resolved.length,
-      // Plain exposes no AI resolution per thread (docs/metrics.md: Intercom only).
-      deflectionRate: null,
-      utilisation: null,
-    },
-    notMeasured,
-  };
-}
-
-function agentRows(users: readonly UserNode[], threads: readonly Thread[], now: number): AgentMetrics[] {
-  const week: Range = { from: now - 7 * DAY_MS, to: now };
-  const month: Range = { from: now - 30 * DAY_MS, to: now };
-  const byAgent = new Map<string, Thread[]>();
-  for (const t of threads) {
-    if (t.assigneeId === null) continue;
-    let list = byAgent.get(t.assigneeId);
-    if (list === undefined) byAgent.set(t.assigneeId, (list = []));
-    list.push(t);
-  }
-  const names = new Map(users.map((u) => [u.id, u.fullName]));
-  const rows: AgentMetrics[] = [];
-  for (const [agentId, assigned] of byAgent) {
-    if (!assigned.some((t) => inRange(t.createdAt, month))) continue;
-    const recent = assigned.filter((t) => inRange(t.createdAt, week));
-    const csat = csatOf(assigned, month);
-    rows.push({
-      agentId,
-      name: names.get(agentId) ?? agentId,
-      tickets: recent.length,
-      csat: csat.percent,
-      csatResponses: csat.responses,
-      firstResponseSeconds: median(replySeconds(recent)),
-    });
-  }
-  return rows.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
-}
-
 export function plainSnapshot(raw: PlainRaw, req: MetricsRequest): MetricsSnapshot {
-  const now = req.now.getTime();
   // A thread can appear twice when the list shifts between pages; the last copy is the freshest.
-  const threads = [...new Map(raw.threads.map((n) => [n.id, n])).values()].map(toThread);
-  const from = now - 7 * DAY_MS;
-  const csatFrom = now - 30 * DAY_MS;
-  const current = windowed(threads, { from, to: now }, { from: csatFrom, to: now });
-  let openNow = 0;
-  let oldestOpen = Infinity;
-  for (const t of threads) {
-    if (!t.isOpen) continue;
-    openNow++;
-    oldestOpen = Math.min(oldestOpen, t.createdAt);
-  }
-  // Plain todo + snoozed (docs/metrics.md); 0 days when nothing is open.
-  current.values.openNow = openNow;
-  current.values.backlogAgeDays = openNow === 0 ? 0 : Math.floor((now - oldestOpen) / DAY_MS);
-
-  const weeks: WeekMetrics[] = completedWeeks(req.now, req.timezone, req.historyWeeks).map((week) => {
-    const range = { from: week.start.getTime(), to: week.end.getTime() };
-    const { values, notMeasured } = windowed(threads, range, range);
-    notMeasured.openNow = NOT_MEASURED.pointInTime;
-    notMeasured.backlogAgeDays = NOT_MEASURED.pointInTime;
-    return { weekStart: week.label, values, notMeasured };
-  });
-
-  return {
-    measuredAt: req.now.toISOString(),
-    window: {
-      from: new Date(from).toISOString(),
-      to: req.now.toISOString(),
-      csatFrom: new Date(csatFrom).toISOString(),
+  const nodes = [...new Map(raw.threads.map((n) => [n.id, n])).values()];
+  const facts = nodes.map(factsOf);
+  return computeSnapshot(
+    {
+      conversations: facts.map((f) => f.conversation),
+      // One rating per conversation at most.
+      ratings: facts.flatMap((f) => (f.rating === null ? [] : [f.rating])),
+      // Plain todo + snoozed (docs/metrics.md): every status but DONE.
+      open: openStateOf(nodes.filter((n) => n.status !== 'DONE').map((n) => ms(n.createdAt))),
+      agents: raw.users.map((u) => ({ id: u.id, name: u.fullName })),
     },
-    current: current.values,
-    notMeasured: current.notMeasured,
-    agents: agentRows(raw.users, threads, now),
-    weeks,
-  };
+    req,
+    { csatMeanScore: true, deflectionRate: false },
+  );
 }
 
 export const plainMetrics: MetricsAdapter<PlainRaw> = {

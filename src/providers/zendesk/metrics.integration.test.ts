@@ -196,6 +196,25 @@ describe('zendeskMetrics against the emulator', () => {
     expect(emulator.stats.dataRequests).toBeLessThanOrEqual(1.1 * zendeskCallPlan(dataset, req).minimal);
   }, 60_000);
 
+  it('takes first replies from ticket metric events for tickets without reply_time_in_seconds (e-mail)', async () => {
+    const dataset = generateDataset({ seed: 12, conversations: 2000 });
+    const req = requestFor(dataset, 'Europe/Berlin');
+    const { result, emulator, log } = await measure(dataset, req, {
+      rewrite: (url, body) => {
+        if (!url.includes('/incremental/tickets/cursor')) return body;
+        const page = body as { metric_sets: Record<string, unknown>[] };
+        for (const m of page.metric_sets) m.reply_time_in_seconds = { calendar: null };
+        return page;
+      },
+    });
+    if (!result.ok) throw new Error(`fetch failed: ${JSON.stringify(result.error)}`);
+    expect(zendeskMetrics.toSnapshot(result.value, req)).toEqual(expected(dataset, req));
+    expect(log.filter((l) => l.url.includes('/ticket_metric_events')).length).toBeGreaterThan(1);
+    expect(emulator.stats.dataRequests).toBe(
+      zendeskCallPlan(dataset, req, { secondsInMetricSets: false }).minimal,
+    );
+  });
+
   it('reads the same numbers with an OAuth Bearer token', async () => {
     const client = { clientId: 'zdg-deskpulse', clientSecret: 'zendesk-secret', redirectUris: [REDIRECT] };
     const dataset = generateDataset({ seed: 11, conversations: 500 });

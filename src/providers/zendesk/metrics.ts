@@ -2,16 +2,15 @@ import type { z } from 'zod';
 import { completedWeeks } from '../../lib/weeks.ts';
 import { err, ok, type Result } from '../../lib/result.ts';
 import { callProvider } from '../http.ts';
-import type {
-  AdapterContext,
-  AgentMetrics,
-  MetricValues,
-  MetricsAdapter,
-  MetricsRequest,
-  MetricsSnapshot,
-  NotMeasured,
-  WeekMetrics,
-} from '../metrics-types.ts';
+import {
+  computeSnapshot,
+  DAY_MS,
+  inRange,
+  type ConversationFacts,
+  type Range,
+  type RatingFact,
+} from '../metrics-math.ts';
+import type { AdapterContext, MetricsAdapter, MetricsRequest, MetricsSnapshot } from '../metrics-types.ts';
 import type { ProviderError } from '../types.ts';
 import {
   SatisfactionRatingsPageSchema,
@@ -39,7 +38,6 @@ import {
  *                                              GET /api/v2/incremental/ticket_metric_events?start_time=…
  */
 
-const DAY_MS = 86_400_000;
 // Incremental exports serve up to 1,000 tickets a page:
 // https://developer.zendesk.com/documentation/ticketing/managing-tickets/using-the-incremental-export-api
 const EXPORT_PAGE_SIZE = 1000;
@@ -52,18 +50,8 @@ const TIME_BASED_PAGE_SIZE = 1000;
 // https://support.zendesk.com/hc/en-us/articles/4408886879258
 const OPEN_QUERY = 'type:ticket status<solved';
 
-// The same words as the ground truth (emulators/dataset/ground-truth.ts NOT_MEASURED).
-const NOT_MEASURED = {
-  utilisation: 'capacity is not measurable from a helpdesk API',
-  csatMeanScoreUnsupported: "the helpdesk's rating scale is not numeric (good/bad only)",
-  deflectionUnsupported: 'the helpdesk does not report AI-resolved conversations',
-  noRatings: 'no ratings in the window',
-  noFirstResponse: 'no conversation created in the window got a human reply',
-  noneClosed: 'no conversation closed in the window',
-  pointInTime: 'point-in-time metric: not reconstructible for past weeks',
-  inexactFirstResponse:
-    'Zendesk gave the first reply time of some tickets in the window in whole minutes only, and no reply_time event for them',
-} as const;
+const INEXACT_FIRST_RESPONSE =
+  'Zendesk gave the first reply time of some tickets in the window in whole minutes only, and no reply_time event for them';
 
 export interface ZendeskMetricsRaw {
   users: User[];
@@ -75,11 +63,6 @@ export interface ZendeskMetricsRaw {
   ratings: SatisfactionRating[];
   /** `reply_time` `fulfill` events of instance 1, fetched only for tickets without `reply_time_in_seconds`. */
   firstReplyEvents: TicketMetricEvent[];
-}
-
-interface Range {
-  from: number;
-  to: number;
 }
 
 /**
@@ -104,6 +87,11 @@ export function zendeskReplyWindows(req: MetricsRequest): Range[] {
       to: w.end.getTime(),
     })),
   ];
+}
+
+/** The first reply is the `fulfill` of `reply_time` instance 1; later instances are next-reply times. */
+function isFirstReply(e: TicketMetricEvent): boolean {
+  return e.metric === 'reply_time' && e.type === 'fulfill' && e.instance_id === 1;
 }
 
 /**
@@ -213,9 +201,7 @@ async function fetchRaw(
         TicketMetricEventsPageSchema,
       );
       if (!page.ok) return page;
-      for (const e of page.value.ticket_metric_events)
-        if (e.metric === 'reply_time' && e.type === 'fulfill' && e.instance_id === 1)
-          firstReplyEvents.push(e);
+      for (const e of page.value.ticket_metric_events) if (isFirstReply(e)) firstReplyEvents.push(e);
       if (page.value.count < TIME_BASED_PAGE_SIZE) break;
       // A full page whose events all share one second cannot advance a time-based export.
       if (page.value.end_time <= startTime)
@@ -259,37 +245,16 @@ function nextCursorUrl(url: string, meta: { has_more: boolean; after_cursor: str
   return next.toString();
 }
 
-// ---- pure mapping -------------------------------------------------------------------------------------------
-
-interface Ticket {
-  createdAt: number;
-  isSolved: boolean;
-  assigneeId: number | null;
-  /** Seconds to the first agent reply; null without one; undefined when only whole minutes are known. */
-  replySeconds: number | null | undefined;
-  replies: number;
-  reopens: number;
-  solvedAt: number | null;
-}
-
-interface Rating {
-  ticketId: number;
-  assigneeId: number | null;
-  isGood: boolean;
-  ratedAt: number;
-}
-
-const inRange = (t: number | null, r: Range): t is number => t !== null && t >= r.from && t < r.to;
-
-function toTickets(raw: ZendeskMetricsRaw): Map<number, Ticket> {
+function toTickets(raw: ZendeskMetricsRaw): Map<number, ConversationFacts> {
   const metricsOf = new Map(raw.metricSets.map((m) => [m.ticket_id, m]));
   // Time-based pages repeat the events of their boundary second: keep the earliest per ticket.
   const firstReplyAt = new Map<number, number>();
   for (const e of raw.firstReplyEvents) {
+    if (!isFirstReply(e)) continue;
     const at = Date.parse(e.time);
     firstReplyAt.set(e.ticket_id, Math.min(at, firstReplyAt.get(e.ticket_id) ?? at));
   }
-  const tickets = new Map<number, Ticket>();
+  const tickets = new Map<number, ConversationFacts>();
   // A ticket changed during the export can appear twice; the later copy is the newer state.
   for (const t of raw.tickets) {
     const m = metricsOf.get(t.id);
@@ -301,197 +266,60 @@ function toTickets(raw: ZendeskMetricsRaw): Map<number, Ticket> {
     const minutes = m.reply_time_in_minutes?.calendar ?? null;
     const createdAt = Date.parse(t.created_at);
     const repliedAt = firstReplyAt.get(t.id);
+    const solvedAt = m.solved_at === null ? null : Date.parse(m.solved_at);
     tickets.set(t.id, {
       createdAt,
-      isSolved: t.status === 'solved' || t.status === 'closed',
-      assigneeId: t.assignee_id,
-      replySeconds:
-        seconds !== null
-          ? seconds
-          : minutes === null
-            ? null
-            : repliedAt === undefined
-              ? undefined
-              : (repliedAt - createdAt) / 1000,
-      replies: m.replies,
-      reopens: m.reopens,
-      solvedAt: m.solved_at === null ? null : Date.parse(m.solved_at),
+      assigneeId: t.assignee_id === null ? null : String(t.assignee_id),
+      // `reply_time_in_seconds` is an integer (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metrics/),
+      // so computeSnapshot's (firstReplyAt − createdAt) / 1000 gives it back exactly: all integers below 2^53.
+      firstReplyAt:
+        seconds !== null ? createdAt + seconds * 1000 : minutes === null ? null : (repliedAt ?? null),
+      firstReplyKnown: seconds !== null || minutes === null || repliedAt !== undefined,
+      closedNowAt: t.status === 'solved' || t.status === 'closed' ? solvedAt : null,
+      oneTouch: m.replies === 1 && m.reopens === 0,
+      aiResolved: false,
     });
   }
   return tickets;
 }
 
-function toRatings(raw: ZendeskMetricsRaw, tickets: Map<number, Ticket>): Rating[] {
+function toRatings(raw: ZendeskMetricsRaw, tickets: Map<number, ConversationFacts>): RatingFact[] {
   const deleted = new Set(raw.tickets.filter((t) => t.status === 'deleted').map((t) => t.id));
-  const byId = new Map<number, Rating>();
+  const byId = new Map<number, RatingFact>();
   for (const r of raw.ratings) {
     if ((r.score !== 'good' && r.score !== 'bad') || deleted.has(r.ticket_id)) continue;
     byId.set(r.id, {
-      ticketId: r.ticket_id,
+      at: Date.parse(r.updated_at),
+      positive: r.score === 'good',
+      score: null,
       // "Assigned to the agent" means the ticket's assignee (docs/metrics.md); the rating's own assignee_id is
-      // the one at rating time, used only when the ticket is not in the export.
-      assigneeId: tickets.get(r.ticket_id)?.assigneeId ?? r.assignee_id,
-      isGood: r.score === 'good',
-      ratedAt: Date.parse(r.updated_at),
+      // the one at rating time, used when the ticket is not in the export or is unassigned now.
+      assigneeId:
+        tickets.get(r.ticket_id)?.assigneeId ?? (r.assignee_id === null ? null : String(r.assignee_id)),
     });
   }
   return [...byId.values()];
 }
 
-function median(sorted: Float64Array): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  if (n % 2 === 1) return sorted[(n - 1) / 2] as number;
-  return ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
-}
-
-function p90(sorted: Float64Array): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  return sorted[Math.ceil(0.9 * n) - 1] as number;
-}
-
-/** Sorted first-reply seconds, or null when one of the tickets has it only in minutes. */
-function replySeconds(tickets: Ticket[]): Float64Array | null {
-  const values: number[] = [];
-  for (const t of tickets) {
-    if (t.replySeconds === undefined) return null;
-    if (t.replySeconds !== null) values.push(t.replySeconds);
-  }
-  return Float64Array.from(values).sort();
-}
-
-function csatOf(ratings: Rating[], range: Range): { percent: number | null; responses: number } {
-  let responses = 0;
-  let positive = 0;
-  for (const r of ratings) {
-    if (!inRange(r.ratedAt, range)) continue;
-    responses++;
-    if (r.isGood) positive++;
-  }
-  return { percent: responses === 0 ? null : (100 * positive) / responses, responses };
-}
-
-function windowed(
-  tickets: Ticket[],
-  ratings: Rating[],
-  range: Range,
-  ratingRange: Range,
-): { values: MetricValues; notMeasured: NotMeasured } {
-  const notMeasured: NotMeasured = {
-    utilisation: NOT_MEASURED.utilisation,
-    csatMeanScore: NOT_MEASURED.csatMeanScoreUnsupported,
-    deflectionRate: NOT_MEASURED.deflectionUnsupported,
-  };
-  const created = tickets.filter((t) => inRange(t.createdAt, range));
-  const csat = csatOf(ratings, ratingRange);
-  if (csat.responses === 0) notMeasured.csat = NOT_MEASURED.noRatings;
-
-  const seconds = replySeconds(created);
-  if (seconds === null) {
-    notMeasured.firstResponseSeconds = NOT_MEASURED.inexactFirstResponse;
-    notMeasured.firstResponseP90Seconds = NOT_MEASURED.inexactFirstResponse;
-  } else if (seconds.length === 0) {
-    notMeasured.firstResponseSeconds = NOT_MEASURED.noFirstResponse;
-    notMeasured.firstResponseP90Seconds = NOT_MEASURED.noFirstResponse;
-  }
-
-  const resolved = tickets.filter((t) => t.isSolved && inRange(t.solvedAt, range));
-  let oneTouch = 0;
-  for (const t of resolved) if (t.replies === 1 && t.reopens === 0) oneTouch++;
-  if (resolved.length === 0) notMeasured.oneTouchRate = NOT_MEASURED.noneClosed;
-
-  return {
-    values: {
-      weeklyVolume: created.length,
-      csat: csat.percent,
-      csatResponses: csat.responses,
-      csatMeanScore: null,
-      firstResponseSeconds: seconds === null ? null : median(seconds),
-      firstResponseP90Seconds: seconds === null ? null : p90(seconds),
-      openNow: null,
-      backlogAgeDays: null,
-      oneTouchRate: resolved.length === 0 ? null : (100 * oneTouch) / resolved.length,
-      deflectionRate: null,
-      utilisation: null,
-    },
-    notMeasured,
-  };
-}
-
-function agentRows(
-  raw: ZendeskMetricsRaw,
-  tickets: Ticket[],
-  ratings: Rating[],
-  now: number,
-): AgentMetrics[] {
-  const week: Range = { from: now - 7 * DAY_MS, to: now };
-  const month: Range = { from: now - 30 * DAY_MS, to: now };
-  const byAgent = new Map<number, Ticket[]>();
-  for (const t of tickets) {
-    if (t.assigneeId === null) continue;
-    let list = byAgent.get(t.assigneeId);
-    if (list === undefined) byAgent.set(t.assigneeId, (list = []));
-    list.push(t);
-  }
-  const names = new Map(raw.users.map((u) => [u.id, u.name]));
-  const rows: AgentMetrics[] = [];
-  for (const [id, assigned] of byAgent) {
-    if (!assigned.some((t) => inRange(t.createdAt, month))) continue;
-    const recent = assigned.filter((t) => inRange(t.createdAt, week));
-    const csat = csatOf(
-      ratings.filter((r) => r.assigneeId === id),
-      month,
-    );
-    const seconds = replySeconds(recent);
-    const agentId = String(id);
-    rows.push({
-      agentId,
-      name: names.get(id) ?? agentId,
-      tickets: recent.length,
-      csat: csat.percent,
-      csatResponses: csat.responses,
-      firstResponseSeconds: seconds === null ? null : median(seconds),
-    });
-  }
-  return rows.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
-}
-
 export function toSnapshot(raw: ZendeskMetricsRaw, req: MetricsRequest): MetricsSnapshot {
-  const now = req.now.getTime();
-  const from = now - 7 * DAY_MS;
-  const csatFrom = now - 30 * DAY_MS;
   const byId = toTickets(raw);
-  const tickets = [...byId.values()];
-  const ratings = toRatings(raw, byId);
-
-  const current = windowed(tickets, ratings, { from, to: now }, { from: csatFrom, to: now });
-  current.values.openNow = raw.openCount;
-  if (raw.openCount === 0) current.values.backlogAgeDays = 0;
-  else if (raw.oldestOpenCreatedAt !== null)
-    current.values.backlogAgeDays = Math.floor((now - Date.parse(raw.oldestOpenCreatedAt)) / DAY_MS);
-  else current.notMeasured.backlogAgeDays = 'Zendesk counted open tickets but the search returned none';
-
-  const weeks: WeekMetrics[] = completedWeeks(req.now, req.timezone, req.historyWeeks).map((week) => {
-    const range = { from: week.start.getTime(), to: week.end.getTime() };
-    const { values, notMeasured } = windowed(tickets, ratings, range, range);
-    notMeasured.openNow = NOT_MEASURED.pointInTime;
-    notMeasured.backlogAgeDays = NOT_MEASURED.pointInTime;
-    return { weekStart: week.label, values, notMeasured };
-  });
-
-  return {
-    measuredAt: req.now.toISOString(),
-    window: {
-      from: new Date(from).toISOString(),
-      to: req.now.toISOString(),
-      csatFrom: new Date(csatFrom).toISOString(),
+  return computeSnapshot(
+    {
+      conversations: [...byId.values()],
+      ratings: toRatings(raw, byId),
+      open: {
+        count: raw.openCount,
+        oldestCreatedAt: raw.oldestOpenCreatedAt === null ? null : Date.parse(raw.oldestOpenCreatedAt),
+      },
+      agents: raw.users.map((u) => ({ id: String(u.id), name: u.name })),
+      reasons: {
+        firstReplyUnknown: INEXACT_FIRST_RESPONSE,
+        oldestOpenUnknown: 'Zendesk counted open tickets but the search returned none',
+      },
     },
-    current: current.values,
-    notMeasured: current.notMeasured,
-    agents: agentRows(raw, tickets, ratings, now),
-    weeks,
-  };
+    req,
+    { csatMeanScore: false, deflectionRate: false },
+  );
 }
 
 export const zendeskMetrics: MetricsAdapter<ZendeskMetricsRaw> = {

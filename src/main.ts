@@ -1,12 +1,11 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { createAuth } from './auth/better-auth.ts';
 import type { Config } from './config/index.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
 import type { AppDeps } from './http/env.ts';
 import { resolveProvider } from './domain/provider-settings.ts';
-import { createSandbox } from './sandbox.ts';
+import { loadSandboxApps, sandboxSettings } from './sandbox.ts';
 import { startJobs } from './jobs/boss.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 
@@ -22,33 +21,36 @@ export async function startService(
   logger: Logger = createLogger({ level: config.logLevel }),
   options: { worker?: boolean } = {},
 ) {
+  // better-auth is the heaviest import: load it while Postgres starts.
+  const authModule = import('./auth/better-auth.ts');
   const database = await openDatabase(config, logger);
-  const jobs = await startJobs({ databaseUrl: database.url, logger });
+  const { createAuth } = await authModule;
+  const jobs = startJobs({ databaseUrl: database.url, logger });
   const auth = createAuth({
     pool: database.pool,
     secret: database.authSecret,
     publicUrl: config.publicUrl,
     logger,
   });
-  const sandbox = config.sandbox ? createSandbox(config, database.authSecret) : undefined;
+  const sandbox = config.sandbox ? sandboxSettings(config, database.authSecret) : undefined;
+  let sandboxApps: ReturnType<typeof loadSandboxApps> | undefined;
+  const loadSandbox = () =>
+    (sandboxApps ??= loadSandboxApps(config, sandbox ?? sandboxSettings(config, database.authSecret)));
   const deps: AppDeps = {
     config,
     db: database.db,
     auth,
     logger,
     keyring: database.keyring,
-    resolveProvider: (id) => resolveProvider(config, id, sandbox?.sandbox),
+    resolveProvider: (id) => resolveProvider(config, id, sandbox),
     jobs: jobs.queue,
-    ...(sandbox ? { sandboxApps: sandbox.apps } : {}),
+    ...(sandbox ? { sandboxApps: loadSandbox } : {}),
   };
   if (options.worker !== false) {
-    await jobs.startWorker({
-      db: deps.db,
-      keyring: deps.keyring,
-      config,
-      logger,
-      resolve: deps.resolveProvider,
-    });
+    // In the background: the API answers while pg-boss starts; jobs queued meanwhile wait in Postgres.
+    jobs
+      .startWorker({ db: deps.db, keyring: deps.keyring, config, logger, resolve: deps.resolveProvider })
+      .catch((e: unknown) => logger.error({ err: e }, 'worker failed to start'));
   }
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -58,6 +60,8 @@ export async function startService(
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   logger.info({ url, embeddedPostgres: database.embedded }, 'deskpulse listening');
+  if (sandbox)
+    setImmediate(() => void loadSandbox().catch((e: unknown) => logger.error({ err: e }, 'sandbox failed')));
   let closing: Promise<void> | undefined;
   return {
     url,

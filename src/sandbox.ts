@@ -1,6 +1,4 @@
 import type { Hono } from 'hono';
-import { generateDataset } from '../emulators/dataset/generate.ts';
-import { createEmulator } from '../emulators/index.ts';
 import type { Config } from './config/index.ts';
 import type { Sandbox } from './domain/provider-settings.ts';
 import { createHmac } from 'node:crypto';
@@ -30,27 +28,42 @@ const PATH = (id: ProviderId) => `/_sandbox/${id}`;
  * Sandbox mode (DESKPULSE_SANDBOX, never in production): the four emulated helpdesks run inside this process
  * under /_sandbox/<provider>, with an OAuth client registered for our callback URLs, so every real flow works
  * offline. Their state lives in memory: OAuth tokens they issued are forgotten on restart.
+ *
+ * The settings are cheap and known at once; the emulators themselves (and graphql-js) load after the server
+ * listens, so they cost the start-up nothing.
  */
-export function createSandbox(
-  config: Config,
-  authSecret: string,
-): { sandbox: Sandbox; apps: { id: ProviderId; app: Hono }[] } {
-  const clientId = 'deskpulse-sandbox';
+export function sandboxSettings(config: Config, authSecret: string): Sandbox {
+  return {
+    baseUrl: (id) => `${config.publicUrl}${PATH(id)}`,
+    clientId: 'deskpulse-sandbox',
+    // Derived, not random, so every process on the same data dir (API, worker, CLI) presents the same client.
+    clientSecret: createHmac('sha256', authSecret)
+      .update('deskpulse sandbox oauth client')
+      .digest('base64url'),
+  };
+}
+
+export async function loadSandboxApps(config: Config, sandbox: Sandbox): Promise<Record<ProviderId, Hono>> {
+  const [{ generateDataset }, { createEmulator }] = await Promise.all([
+    import('../emulators/dataset/generate.ts'),
+    import('../emulators/index.ts'),
+  ]);
   // One demo helpdesk's worth of conversations (16 weeks up to now), served by all four in their own shapes.
   const dataset = generateDataset({ seed: 42, conversations: 3000, now: Date.now() });
-  // Derived, not random, so every process on the same data dir (API, worker, CLI) presents the same client.
-  const clientSecret = createHmac('sha256', authSecret)
-    .update('deskpulse sandbox oauth client')
-    .digest('base64url');
-  const apps = PROVIDER_IDS.map((id) => {
+  const apps = {} as Record<ProviderId, Hono>;
+  for (const id of PROVIDER_IDS) {
     const seed = SANDBOX_TOKENS[id];
     const token = 'apiToken' in seed ? seed.apiToken : 'accessToken' in seed ? seed.accessToken : seed.apiKey;
-    const emulator = createEmulator(id, {
+    apps[id] = createEmulator(id, {
       basePath: PATH(id),
       dataset,
       account: SANDBOX_ACCOUNTS[id],
       clients: [
-        { clientId, clientSecret, redirectUris: [`${config.publicUrl}/integrations/${id}/callback`] },
+        {
+          clientId: sandbox.clientId,
+          clientSecret: sandbox.clientSecret,
+          redirectUris: [`${config.publicUrl}/integrations/${id}/callback`],
+        },
       ],
       apiTokens: [
         {
@@ -59,8 +72,7 @@ export function createSandbox(
           ...('email' in seed ? { email: seed.email, subdomain: seed.subdomain } : {}),
         },
       ],
-    });
-    return { id, app: emulator.app };
-  });
-  return { sandbox: { baseUrl: (id) => `${config.publicUrl}${PATH(id)}`, clientId, clientSecret }, apps };
+    }).app;
+  }
+  return apps;
 }

@@ -100,7 +100,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     jobs: { enqueueRefresh: () => Promise.reject(new Error('jobs not started')) },
   };
   // Real pg-boss on this test's database, with an in-process worker, as `npm start` runs it.
-  const jobs = await startJobs({ databaseUrl: database.url, logger });
+  const jobs = startJobs({ databaseUrl: database.url, logger });
   deps.jobs = jobs.queue;
   await jobs.startWorker({
     db: deps.db,

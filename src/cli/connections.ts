@@ -6,7 +6,7 @@ import { addDataDirKey } from '../db/data-dir.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';
 import { AppError } from '../lib/app-error.ts';
 import { generateKey } from '../lib/keyring.ts';
-import { createSandbox } from '../sandbox.ts';
+import { sandboxSettings } from '../sandbox.ts';
 import type { CliContext } from './context.ts';
 
 /** A progress bar on stderr while there is a terminal to draw it on; silent in pipes and CI logs. */
@@ -35,7 +35,7 @@ export async function withConnections<T>(
 ) {
   const database = await openDatabase(ctx.config, ctx.logger);
   try {
-    const sandbox = ctx.config.sandbox ? createSandbox(ctx.config, database.authSecret).sandbox : undefined;
+    const sandbox = ctx.config.sandbox ? sandboxSettings(ctx.config, database.authSecret) : undefined;
     return await fn(
       {
         db: database.db,

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { ConfigError } from '../config/index.ts';
 import { AppError } from '../lib/app-error.ts';
 import { context, parseWith } from './context.ts';
-import { runApiKeyCreate, runApiKeyList, runApiKeyRevoke, runWorkspaceCreate } from './identity.ts';
-import { runKeysGenerate, runKeysRotate, runRefreshTokens } from './connections.ts';
-import { runMetricsCommand, runRefreshCommand } from './metrics.ts';
 import { PROVIDER_IDS, type ProviderId } from '../providers/types.ts';
-import { runMigrate, runServe } from './serve.ts';
+
+// Commands load their modules when they run: `--help` and small commands skip the server's dependencies.
+const identity = () => import('./identity.ts');
+const connections = () => import('./connections.ts');
+const metrics = () => import('./metrics.ts');
+const serve = () => import('./serve.ts');
 
 const program = new Command('deskpulse')
   .description('Helpdesk metrics for support leads: server, worker and admin commands.')
@@ -17,12 +19,12 @@ const program = new Command('deskpulse')
 program
   .command('serve')
   .description('Run the HTTP API (embedded Postgres unless DATABASE_URL is set)')
-  .action(async () => runServe(context('info')));
+  .action(async () => (await serve()).runServe(context('info')));
 
 program
   .command('migrate')
   .description('Apply pending database migrations and exit')
-  .action(async () => runMigrate(context('info')));
+  .action(async () => (await serve()).runMigrate(context('info')));
 
 const workspace = program.command('workspace').description('Manage workspaces');
 workspace
@@ -51,7 +53,7 @@ workspace
       ownerName?: string;
       ownerPasswordStdin?: boolean;
       json?: boolean;
-    }) => runWorkspaceCreate(context(), opts),
+    }) => (await identity()).runWorkspaceCreate(context(), opts),
   );
 
 const apikey = program.command('apikey').description('Manage workspace API keys');
@@ -69,14 +71,16 @@ apikey
   .addOption(workspaceOption)
   .option('--json', 'print structured output')
   .action(async (opts: { role: 'admin' | 'member'; name: string; workspace?: string; json?: boolean }) =>
-    runApiKeyCreate(context(), opts),
+    (await identity()).runApiKeyCreate(context(), opts),
   );
 apikey
   .command('list')
   .description("List a workspace's API keys (never their secrets)")
   .addOption(workspaceOption)
   .option('--json', 'print structured output')
-  .action(async (opts: { workspace?: string; json?: boolean }) => runApiKeyList(context(), opts));
+  .action(async (opts: { workspace?: string; json?: boolean }) =>
+    (await identity()).runApiKeyList(context(), opts),
+  );
 apikey
   .command('revoke')
   .description('Revoke an API key by id')
@@ -85,7 +89,7 @@ apikey
     'key id (key_…)',
     parseWith(z.string().regex(/^key_[0-9a-f]{16}$/, 'must be a key id like key_…')),
   )
-  .action(async (id: string) => runApiKeyRevoke(context(), id));
+  .action(async (id: string) => (await identity()).runApiKeyRevoke(context(), id));
 
 const keys = program.command('keys').description('Manage the keyring that encrypts helpdesk credentials');
 keys
@@ -94,7 +98,7 @@ keys
     'Re-encrypt every stored credential under the current key (resumable, idempotent, safe while serving)',
   )
   .option('--new-key', 'first add a new current key to the data dir keyring (embedded setup only)')
-  .action(async (opts: { newKey?: boolean }) => runKeysRotate(context(), opts));
+  .action(async (opts: { newKey?: boolean }) => (await connections()).runKeysRotate(context(), opts));
 keys
   .command('generate')
   .description('Print a new key as id:base64 for DESKPULSE_ENCRYPTION_KEYS (put it first)')
@@ -103,14 +107,14 @@ keys
     'key id',
     parseWith(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must match [A-Za-z0-9_-]{1,32}')),
   )
-  .action((opts: { id: string }) => runKeysGenerate(opts.id));
+  .action(async (opts: { id: string }) => (await connections()).runKeysGenerate(opts.id));
 
-const connections = program.command('connections').description('Helpdesk connections');
-connections
+const connectionsCommand = program.command('connections').description('Helpdesk connections');
+connectionsCommand
   .command('refresh-tokens')
   .description('Refresh every OAuth access token that expires within 15 minutes (the hourly sweep, by hand)')
   .option('--json', 'print structured output')
-  .action(async (opts: { json?: boolean }) => runRefreshTokens(context(), opts));
+  .action(async (opts: { json?: boolean }) => (await connections()).runRefreshTokens(context(), opts));
 
 program
   .command('refresh')
@@ -119,7 +123,7 @@ program
   .addOption(workspaceOption)
   .option('--json', 'print structured output')
   .action(async (opts: { provider: ProviderId; workspace?: string; json?: boolean }) =>
-    runRefreshCommand(context(), opts),
+    (await metrics()).runRefreshCommand(context(), opts),
   );
 
 program
@@ -127,7 +131,9 @@ program
   .description('Print the current metrics of every connected helpdesk')
   .addOption(workspaceOption)
   .option('--json', 'print structured output')
-  .action(async (opts: { workspace?: string; json?: boolean }) => runMetricsCommand(context(), opts));
+  .action(async (opts: { workspace?: string; json?: boolean }) =>
+    (await metrics()).runMetricsCommand(context(), opts),
+  );
 
 try {
   await program.parseAsync(process.argv);

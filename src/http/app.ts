@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError, type AppErrorCode } from '../lib/app-error.ts';
+import { PROVIDER_IDS } from '../providers/types.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
@@ -78,7 +79,20 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerApiKeyRoutes(app);
   registerIntegrationRoutes(app);
   registerMetricsRoutes(app);
-  for (const { id, app: emulator } of deps.sandboxApps ?? []) app.route(`/_sandbox/${id}`, emulator);
+  const sandboxApps = deps.sandboxApps;
+  if (sandboxApps) {
+    for (const id of PROVIDER_IDS) {
+      const prefix = `/_sandbox/${id}`;
+      app.all(`${prefix}/*`, async (c) => {
+        const emulator = (await sandboxApps())[id];
+        const url = new URL(c.req.url);
+        url.pathname = url.pathname.slice(prefix.length) || '/';
+        const method = c.req.method;
+        const body = method === 'GET' || method === 'HEAD' ? null : await c.req.arrayBuffer();
+        return emulator.fetch(new Request(url, { method, headers: c.req.raw.headers, body }));
+      });
+    }
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

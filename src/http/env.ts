@@ -18,8 +18,8 @@ export interface AppDeps {
   keyring: Keyring;
   resolveProvider: (id: ProviderId) => ResolvedProvider;
   jobs: JobQueue;
-  /** Emulated helpdesks mounted at /_sandbox/<provider> in sandbox mode. */
-  sandboxApps?: { id: ProviderId; app: Hono }[];
+  /** Emulated helpdesks served at /_sandbox/<provider> in sandbox mode (loaded after start-up). */
+  sandboxApps?: () => Promise<Record<ProviderId, Hono>>;
 }
 
 export interface AppEnv {

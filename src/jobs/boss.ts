@@ -11,20 +11,25 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
-/** pg-boss 10 on the application's Postgres (its own `pgboss` schema, created and migrated by pg-boss). */
-export async function startJobs(options: { databaseUrl: string; logger: Logger }): Promise<Jobs> {
+/**
+ * pg-boss 10 on the application's Postgres (its own `pgboss` schema, created and migrated by pg-boss). It starts
+ * in the background so the HTTP server does not wait for it; producers and the worker wait for it instead.
+ */
+export function startJobs(options: { databaseUrl: string; logger: Logger }): Jobs {
   const boss = new PgBoss({ connectionString: options.databaseUrl, max: 4 });
   boss.on('error', (e: unknown) => options.logger.error({ err: e }, 'job queue error'));
-  await boss.start();
   const q = QUEUES.metricsRefresh;
-  await boss.createQueue(q.name, { name: q.name, ...q.options });
+  const ready = boss.start().then(() => boss.createQueue(q.name, { name: q.name, ...q.options }));
+  ready.catch((e: unknown) => options.logger.error({ err: e }, 'job queue failed to start'));
   return {
     queue: {
       enqueueRefresh: async (job) => {
+        await ready;
         await boss.send(q.name, q.payload.parse(job), q.options);
       },
     },
     startWorker: async (deps) => {
+      await ready;
       await boss.work(q.name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
         if (!job) return;
         const { refreshId } = q.payload.parse(job.data);
@@ -35,6 +40,9 @@ export async function startJobs(options: { databaseUrl: string; logger: Logger }
         );
       });
     },
-    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+    stop: async () => {
+      await ready.catch(() => undefined);
+      await boss.stop({ graceful: true, timeout: 10_000 });
+    },
   };
 }

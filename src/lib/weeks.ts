@@ -1,5 +1,7 @@
 import { TZDate } from '@date-fns/tz';
-import { addWeeks, format, startOfWeek } from 'date-fns';
+import { addWeeks } from 'date-fns/addWeeks';
+import { format } from 'date-fns/format';
+import { startOfWeek } from 'date-fns/startOfWeek';
 
 export interface Week {
   /** Monday 00:00 in the timezone, as an instant. */

@@ -49,6 +49,18 @@ async function connectionOf(workspaceId: string, provider: 'zendesk' | 'front' |
   return c;
 }
 
+/** Makes a connection's access token an hour old with `leftMs` to live: due for refresh. */
+async function ageToken(connectionId: string, leftMs: number): Promise<void> {
+  await t.deps.db
+    .updateTable('helpdesk_connections')
+    .set({
+      access_token_expires_at: new Date(Date.now() + leftMs),
+      connected_at: new Date(Date.now() - 3_600_000),
+    })
+    .where('id', '=', connectionId)
+    .execute();
+}
+
 /** A user row without going through HTTP (this database has no app in front of it). */
 async function signUpDirect(handle: DbHandle): Promise<{ id: string }> {
   const id = `u_${Math.random().toString(16).slice(2)}`;
@@ -122,14 +134,7 @@ describe('token refresh', () => {
     const c = await connectionOf(workspace.id, 'front');
     expect((await credentialFor(depsOf(t), c)).ok).toBe(true);
     expect(helpdesks.emulators.front.stats.refreshRequests).toBe(calls);
-    await t.deps.db
-      .updateTable('helpdesk_connections')
-      .set({
-        access_token_expires_at: new Date(Date.now() + 60_000),
-        connected_at: new Date(Date.now() - 3_600_000),
-      })
-      .where('id', '=', c.id)
-      .execute();
+    await ageToken(c.id, 60_000);
     const due = await connectionOf(workspace.id, 'front');
     const cred = await credentialFor(depsOf(t), due);
     expect(cred.ok).toBe(true);
@@ -145,14 +150,7 @@ describe('token refresh', () => {
     const { keys, workspace } = await seedWorkspace(t);
     await connectByOAuth(t, 'plain', keys.admin);
     const c = await connectionOf(workspace.id, 'plain');
-    await t.deps.db
-      .updateTable('helpdesk_connections')
-      .set({
-        access_token_expires_at: new Date(Date.now() + 1000),
-        connected_at: new Date(Date.now() - 3_600_000),
-      })
-      .where('id', '=', c.id)
-      .execute();
+    await ageToken(c.id, 1000);
     plain.knobs.forceInvalidGrant = true;
     const calls = plain.stats.refreshRequests;
     try {
@@ -198,14 +196,7 @@ describe('token refresh', () => {
     const { keys, workspace } = await seedWorkspace(t);
     await connectByOAuth(t, 'front', keys.admin);
     const c = await connectionOf(workspace.id, 'front');
-    await t.deps.db
-      .updateTable('helpdesk_connections')
-      .set({
-        access_token_expires_at: new Date(Date.now() + 1000),
-        connected_at: new Date(Date.now() - 3_600_000),
-      })
-      .where('id', '=', c.id)
-      .execute();
+    await ageToken(c.id, 1000);
     front.knobs.failNext = 1;
     const r = await credentialFor(depsOf(t), await connectionOf(workspace.id, 'front'));
     front.knobs.failNext = 0;

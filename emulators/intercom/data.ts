@@ -375,6 +375,17 @@ export function mountIntercomData(app: Hono, ctx: EmulatorContext): void {
   let derived: Derived[] | null = null;
   const all = (): Derived[] =>
     (derived ??= servedConversations(ctx.dataset).map((c) => derive(c, ctx.dataset.now)));
+  // Paging a search re-sends the same query; match it once rather than once per page (the data never changes).
+  const matchCache = new Map<string, Derived[]>();
+  const matching = (queryKey: string, predicate: Predicate): Derived[] => {
+    let hit = matchCache.get(queryKey);
+    if (!hit) {
+      if (matchCache.size >= 16) matchCache.clear();
+      hit = all().filter(predicate);
+      matchCache.set(queryKey, hit);
+    }
+    return hit;
+  };
 
   app.get(INTERCOM_ADMINS_PATH, (c) => {
     const blocked = gate(c, ctx);
@@ -410,7 +421,7 @@ export function mountIntercomData(app: Hono, ctx: EmulatorContext): void {
       if (decoded === null) return intercomError(c, 400, 'parameter_invalid', 'starting_after is invalid');
       offset = decoded;
     }
-    const matches = all().filter(predicate);
+    const matches = matching(queryKey, predicate);
     const page = matches.slice(offset, offset + perPage);
     const end = offset + page.length;
     const totalPages = Math.ceil(matches.length / perPage);

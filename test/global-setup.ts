@@ -37,7 +37,13 @@ export default async function setup(project: TestProject) {
   await migrateToLatest(template.db);
   await template.close();
   // pg-boss creates its schema on first start; doing it once here lets every cloned database skip it.
-  const boss = new PgBoss({ connectionString: server.url.replace(/\/postgres$/, `/${TEMPLATE_DB}`), max: 2 });
+  const boss = new PgBoss({
+    connectionString: server.url.replace(/\/postgres$/, `/${TEMPLATE_DB}`),
+    max: 2,
+    // Only the schema is wanted here: no maintenance or cron timers left behind in the runner's process.
+    supervise: false,
+    schedule: false,
+  });
   await boss.start();
   await boss.stop({ graceful: false, wait: true });
   project.provide('pgAdminUrl', server.url);

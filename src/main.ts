@@ -77,3 +77,30 @@ export async function startService(
       })()),
   } satisfies RunningService;
 }
+
+/**
+ * A worker without the HTTP API (`deskpulse worker`): any number of them can run against one Postgres; pg-boss
+ * hands each job to one of them.
+ */
+export async function startWorkerProcess(
+  config: Config,
+  logger: Logger,
+): Promise<{ close(): Promise<void> }> {
+  const database = await openDatabase(config, logger);
+  const sandbox = config.sandbox ? sandboxSettings(config, database.authSecret) : undefined;
+  const jobs = startJobs({ databaseUrl: database.url, logger });
+  await jobs.startWorker({
+    db: database.db,
+    keyring: database.keyring,
+    config,
+    logger,
+    resolve: (id) => resolveProvider(config, id, sandbox),
+  });
+  logger.info('deskpulse worker started');
+  return {
+    close: async () => {
+      await jobs.stop();
+      await database.close();
+    },
+  };
+}

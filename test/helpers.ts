@@ -68,7 +68,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  options: { worker?: boolean } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = { ...testConfig(overrides), databaseUrl: database.url };
   const logs: string[] = [];
@@ -102,13 +105,15 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   // Real pg-boss on this test's database, with an in-process worker, as `npm start` runs it.
   const jobs = startJobs({ databaseUrl: database.url, logger });
   deps.jobs = jobs.queue;
-  await jobs.startWorker({
-    db: deps.db,
-    keyring: deps.keyring,
-    config,
-    logger,
-    resolve: deps.resolveProvider,
-  });
+  if (options.worker !== false) {
+    await jobs.startWorker({
+      db: deps.db,
+      keyring: deps.keyring,
+      config,
+      logger,
+      resolve: deps.resolveProvider,
+    });
+  }
   const app = createApp(deps);
   return {
     deps,

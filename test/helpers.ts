@@ -266,3 +266,20 @@ export async function connectByOAuth(t: TestApp, provider: ProviderId, key: stri
     json: { code, state, ...(provider === 'zendesk' ? { subdomain: 'acme' } : {}) },
   });
 }
+
+/** Environment for a `deskpulse` child process that shares this test app's database, keyring and helpdesks. */
+export function cliEnv(
+  t: TestApp,
+  helpdesks: TestHelpdesks,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...helpdesks.env,
+    DATABASE_URL: t.deps.config.databaseUrl ?? '',
+    DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
+    DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
+    DESKPULSE_SANDBOX: '0',
+    ...extra,
+  };
+}

@@ -1,5 +1,6 @@
 import { createRandom, type Random } from './random.ts';
 import type { Dataset, DatasetAgent, DatasetConversation, DatasetRating } from './types.ts';
+import { openConversation } from './conversation.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -276,20 +277,7 @@ class Simulator {
 
   conversation(id: string, createdAt: number): DatasetConversation {
     const { rng, now } = this;
-    const c: DatasetConversation = {
-      id,
-      createdAt,
-      status: 'open',
-      spam: false,
-      assigneeId: null,
-      firstAgentReplyAt: null,
-      agentReplies: 0,
-      aiResolved: false,
-      closedAt: null,
-      reopens: 0,
-      rating: null,
-      updatedAt: createdAt,
-    };
+    const c = openConversation(id, createdAt);
     this.begin(c);
     const candidate = this.pickAgent(createdAt);
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricsRequest } from '../../src/providers/metrics-types.ts';
 import { groundTruth, median, NOT_MEASURED, p90, type GroundTruthCaps } from './ground-truth.ts';
 import type { Dataset, DatasetAgent, DatasetConversation } from './types.ts';
+import { openConversation } from './conversation.ts';
 
 const NOW = Date.UTC(2026, 10, 18, 15, 30, 0); // Wednesday
 const S = 1000;
@@ -19,21 +20,7 @@ let nextId = 0;
 /** An open, unassigned, unanswered, unrated conversation unless the overrides say otherwise. */
 function conv(createdAt: number, overrides: Partial<DatasetConversation> = {}): DatasetConversation {
   nextId++;
-  return {
-    id: `c${String(nextId).padStart(6, '0')}`,
-    createdAt,
-    status: 'open',
-    spam: false,
-    assigneeId: null,
-    firstAgentReplyAt: null,
-    agentReplies: 0,
-    aiResolved: false,
-    closedAt: null,
-    reopens: 0,
-    rating: null,
-    updatedAt: NOW,
-    ...overrides,
-  };
+  return openConversation(`c${String(nextId).padStart(6, '0')}`, createdAt, { updatedAt: NOW, ...overrides });
 }
 
 /** Created `ago` ms before NOW and first answered after `seconds`. */

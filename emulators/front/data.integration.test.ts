@@ -2,27 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Dataset, DatasetConversation } from '../dataset/types.ts';
 import { startEmulator, type RunningEmulator } from '../index.ts';
 import { jsonBody } from '../shared/testing.ts';
+import { openConversation } from '../dataset/conversation.ts';
 
 const TOKEN = 'front-data-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const at = (day: number, hour: number, minute = 0) => Date.UTC(2026, 0, day, hour, minute);
 
 function conversation(id: string, fields: Partial<DatasetConversation>): DatasetConversation {
-  return {
-    id,
-    createdAt: at(14, 10),
-    status: 'open',
-    spam: false,
-    assigneeId: null,
-    firstAgentReplyAt: null,
-    agentReplies: 0,
-    aiResolved: false,
-    closedAt: null,
-    reopens: 0,
-    rating: null,
-    updatedAt: fields.createdAt ?? at(14, 10),
-    ...fields,
-  };
+  return openConversation(id, fields.createdAt ?? at(14, 10), fields);
 }
 
 const DATASET: Dataset = {

@@ -1,9 +1,14 @@
 import type { Context, Hono } from 'hono';
 import { sign } from 'hono/jwt';
-import { z } from 'zod';
 import { authorizeHandler, type AuthorizeRules } from '../shared/authorize.ts';
 import { epochSeconds, type EmulatorContext } from '../shared/context.ts';
-import { oauthPrincipal, redeemCode, redeemRefreshToken } from '../shared/grants.ts';
+import {
+  CodeGrantSchema,
+  oauthPrincipal,
+  redeemCodeGrant,
+  redeemRefreshToken,
+  RefreshGrantSchema,
+} from '../shared/grants.ts';
 import { authenticateClient, basicCredentials, noStore, oauthError, readParams } from '../shared/http.ts';
 import { randomBase64Url } from '../shared/random.ts';
 import type { Principal } from '../shared/store.ts';
@@ -21,17 +26,6 @@ const CODE_LIFETIME_SECONDS = 600;
 const REFRESH_LIFETIME_SECONDS = 183 * 24 * 3600;
 // A new refresh token comes back only in its last 24 hours (third-party summary: api-evangelist/frontapp).
 const REFRESH_ROTATION_WINDOW_SECONDS = 24 * 3600;
-
-const CodeGrantSchema = z.object({
-  grant_type: z.literal('authorization_code'),
-  code: z.string().min(1),
-  redirect_uri: z.string().min(1),
-  code_verifier: z.string().optional(),
-});
-const RefreshGrantSchema = z.object({
-  grant_type: z.literal('refresh_token'),
-  refresh_token: z.string().min(1),
-});
 
 export function frontAuthorizeRules(ctx: EmulatorContext): AuthorizeRules {
   return {
@@ -80,15 +74,7 @@ export function mountFrontOAuth(app: Hono, ctx: EmulatorContext): void {
     const accessExpiresAt = ctx.now() + ctx.knobs.accessTokenLifetimeSeconds * 1000;
     const codeGrant = CodeGrantSchema.safeParse(params);
     if (codeGrant.success) {
-      const redeemed = redeemCode(ctx, {
-        code: codeGrant.data.code,
-        clientId: client.clientId,
-        realm: null,
-        redirectUri: codeGrant.data.redirect_uri,
-        isRedirectUriChecked: true,
-        codeVerifier: codeGrant.data.code_verifier,
-        isPkceChecked: true,
-      });
+      const redeemed = redeemCodeGrant(ctx, codeGrant.data, client.clientId);
       if (!redeemed.ok) return oauthError(c, 400, 'invalid_grant', redeemed.description);
       const principal = oauthPrincipal(ctx, redeemed.record);
       const refreshToken = randomBase64Url();

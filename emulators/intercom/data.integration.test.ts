@@ -3,27 +3,14 @@ import { startEmulator, type RunningEmulator } from '../index.ts';
 import type { Dataset, DatasetConversation } from '../dataset/types.ts';
 import { intercomCallPlan } from './call-plan.ts';
 import { intercomAdminId } from './data.ts';
+import { openConversation } from '../dataset/conversation.ts';
 
 const TOKEN = 'dG9rOmRhdGE=';
 const NOW = Date.UTC(2026, 10, 18, 15, 30, 0);
 const HOUR = 3_600_000;
 
 function conversation(id: string, patch: Partial<DatasetConversation>): DatasetConversation {
-  return {
-    id,
-    createdAt: NOW - 10 * HOUR,
-    status: 'open',
-    spam: false,
-    assigneeId: null,
-    firstAgentReplyAt: null,
-    agentReplies: 0,
-    aiResolved: false,
-    closedAt: null,
-    reopens: 0,
-    rating: null,
-    updatedAt: NOW - 10 * HOUR,
-    ...patch,
-  };
+  return openConversation(id, patch.createdAt ?? NOW - 10 * HOUR, { updatedAt: NOW - 10 * HOUR, ...patch });
 }
 
 const dataset: Dataset = {

@@ -1,8 +1,13 @@
 import type { Context, Hono } from 'hono';
-import { z } from 'zod';
 import { authorizeHandler, type AuthorizeRules } from '../shared/authorize.ts';
 import type { EmulatorContext } from '../shared/context.ts';
-import { oauthPrincipal, redeemCode, redeemRefreshToken } from '../shared/grants.ts';
+import {
+  CodeGrantSchema,
+  oauthPrincipal,
+  redeemCodeGrant,
+  redeemRefreshToken,
+  RefreshGrantSchema,
+} from '../shared/grants.ts';
 import { authenticateClient, basicCredentials, noStore, oauthError, readParams } from '../shared/http.ts';
 import { randomBase64Url } from '../shared/random.ts';
 import type { Principal } from '../shared/store.ts';
@@ -18,17 +23,6 @@ export const PLAIN_TOKEN_PATH = '/oauth/token';
 const CODE_LIFETIME_SECONDS = 600;
 // Undocumented: a common authorization-server default.
 const REFRESH_LIFETIME_SECONDS = 30 * 24 * 3600;
-
-const CodeGrantSchema = z.object({
-  grant_type: z.literal('authorization_code'),
-  code: z.string().min(1),
-  redirect_uri: z.string().min(1),
-  code_verifier: z.string().optional(),
-});
-const RefreshGrantSchema = z.object({
-  grant_type: z.literal('refresh_token'),
-  refresh_token: z.string().min(1),
-});
 
 export function plainAuthorizeRules(ctx: EmulatorContext): AuthorizeRules {
   return {
@@ -68,15 +62,7 @@ export function mountPlainOAuth(app: Hono, ctx: EmulatorContext): void {
 
     const codeGrant = CodeGrantSchema.safeParse(params);
     if (codeGrant.success) {
-      const redeemed = redeemCode(ctx, {
-        code: codeGrant.data.code,
-        clientId: client.clientId,
-        realm: null,
-        redirectUri: codeGrant.data.redirect_uri,
-        isRedirectUriChecked: true,
-        codeVerifier: codeGrant.data.code_verifier,
-        isPkceChecked: true,
-      });
+      const redeemed = redeemCodeGrant(ctx, codeGrant.data, client.clientId);
       if (!redeemed.ok) return oauthError(c, 400, 'invalid_grant', redeemed.description);
       return issuePair(c, ctx, oauthPrincipal(ctx, redeemed.record));
     }

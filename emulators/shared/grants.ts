@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EmulatorContext } from './context.ts';
 import { verifiesChallenge } from './pkce.ts';
 import type { CodeRecord, Principal, RefreshRecord } from './store.ts';
@@ -92,4 +93,36 @@ export function apiTokenPrincipal(
     account,
     email,
   };
+}
+
+/** The authorization_code grant of RFC 6749 §4.1.3 (+ PKCE's code_verifier, RFC 7636 §4.5). */
+export const CodeGrantSchema = z.object({
+  grant_type: z.literal('authorization_code'),
+  code: z.string().min(1),
+  redirect_uri: z.string().min(1),
+  code_verifier: z.string().optional(),
+});
+
+/** The refresh_token grant of RFC 6749 §6. */
+export const RefreshGrantSchema = z.object({
+  grant_type: z.literal('refresh_token'),
+  refresh_token: z.string().min(1),
+});
+
+/** Redeems a standard authorization_code grant: redirect URI and PKCE verifier both checked (RFC 6749, RFC 7636). */
+export function redeemCodeGrant(
+  ctx: EmulatorContext,
+  grant: z.infer<typeof CodeGrantSchema>,
+  clientId: string,
+  realm: string | null = null,
+): Redeemed<CodeRecord> {
+  return redeemCode(ctx, {
+    code: grant.code,
+    clientId,
+    realm,
+    redirectUri: grant.redirect_uri,
+    isRedirectUriChecked: true,
+    codeVerifier: grant.code_verifier,
+    isPkceChecked: true,
+  });
 }

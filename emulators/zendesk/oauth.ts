@@ -2,7 +2,13 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { authorizeHandler, type AuthorizeRules } from '../shared/authorize.ts';
 import type { EmulatorContext } from '../shared/context.ts';
-import { oauthPrincipal, redeemCode, redeemRefreshToken } from '../shared/grants.ts';
+import {
+  CodeGrantSchema as StandardCodeGrant,
+  oauthPrincipal,
+  redeemCodeGrant,
+  redeemRefreshToken,
+  RefreshGrantSchema as StandardRefreshGrant,
+} from '../shared/grants.ts';
 import { authenticateClient, noStore, oauthError, readParams } from '../shared/http.ts';
 import { randomHex } from '../shared/random.ts';
 import type { Principal } from '../shared/store.ts';
@@ -28,18 +34,8 @@ const Lifetimes = {
   expires_in: z.coerce.number().int().optional(),
   refresh_token_expires_in: z.coerce.number().int().optional(),
 };
-const CodeGrantSchema = z.object({
-  grant_type: z.literal('authorization_code'),
-  code: z.string().min(1),
-  redirect_uri: z.string().min(1),
-  code_verifier: z.string().optional(),
-  ...Lifetimes,
-});
-const RefreshGrantSchema = z.object({
-  grant_type: z.literal('refresh_token'),
-  refresh_token: z.string().min(1),
-  ...Lifetimes,
-});
+const CodeGrantSchema = StandardCodeGrant.extend(Lifetimes);
+const RefreshGrantSchema = StandardRefreshGrant.extend(Lifetimes);
 type Lifetimes = { expires_in?: number | undefined; refresh_token_expires_in?: number | undefined };
 
 export function zendeskAuthorizeRules(): AuthorizeRules {
@@ -81,16 +77,8 @@ export function mountZendeskOAuth(app: Hono, ctx: EmulatorContext): void {
     if (codeGrant.success) {
       const lifetimes = checkLifetimes(codeGrant.data);
       if (typeof lifetimes === 'string') return oauthError(c, 400, 'invalid_request', lifetimes);
-      const redeemed = redeemCode(ctx, {
-        code: codeGrant.data.code,
-        clientId: client.clientId,
-        realm: subdomain,
-        // redirect_uri is "for ID purposes only" but must match the authorization request.
-        redirectUri: codeGrant.data.redirect_uri,
-        isRedirectUriChecked: true,
-        codeVerifier: codeGrant.data.code_verifier,
-        isPkceChecked: true,
-      });
+      // redirect_uri is "for ID purposes only" but must match the authorization request.
+      const redeemed = redeemCodeGrant(ctx, codeGrant.data, client.clientId, subdomain);
       if (!redeemed.ok) return zendeskInvalidGrant(c);
       return issuePair(c, ctx, oauthPrincipal(ctx, redeemed.record), lifetimes);
     }

@@ -6,10 +6,10 @@ import { generateDataset } from '../../emulators/dataset/generate.ts';
 import { groundTruth } from '../../emulators/dataset/ground-truth.ts';
 import type { Dataset } from '../../emulators/dataset/types.ts';
 import {
+  cliEnv,
   createTestApp,
   seedWorkspace,
   startHelpdesks,
-  TEST_KEYS,
   type TestApp,
   type TestHelpdesks,
 } from '../../test/helpers.ts';
@@ -34,14 +34,7 @@ beforeAll(async () => {
     key: keys.admin,
     json: { apiToken: 'cli-front-token' },
   });
-  env = {
-    ...process.env,
-    ...helpdesks.env,
-    DATABASE_URL: t.deps.config.databaseUrl ?? '',
-    DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
-    DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
-    DESKPULSE_SANDBOX: '0',
-  };
+  env = cliEnv(t, helpdesks);
 }, 60_000);
 afterAll(async () => {
   await t.close();

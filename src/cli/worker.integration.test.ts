@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../emulators/dataset/generate.ts';
 import { freePort } from '../db/embedded.ts';
 import {
+  cliEnv,
   createTestApp,
   seedWorkspace,
   startHelpdesks,
-  TEST_KEYS,
   type TestApp,
   type TestHelpdesks,
 } from '../../test/helpers.ts';
@@ -51,16 +51,7 @@ describe('API and worker processes', () => {
       json: { apiToken: 'split-front-token' },
     });
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...helpdesks.env,
-      PORT: String(port),
-      DATABASE_URL: t.deps.config.databaseUrl ?? '',
-      DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
-      DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
-      DESKPULSE_SANDBOX: '0',
-      LOG_LEVEL: 'warn',
-    };
+    const env = cliEnv(t, helpdesks, { PORT: String(port), LOG_LEVEL: 'warn' });
     const api = start(['serve', '--no-worker'], env);
     const base = `http://127.0.0.1:${port}`;
     for (

@@ -8,7 +8,14 @@ const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** Plain-SQL migrations (`<timestamp>_<name>.sql`), run in name order by Kysely's Migrator and its lock. */
 class SqlFileMigrationProvider implements MigrationProvider {
-  async getMigrations(): Promise<Record<string, Migration>> {
+  // The files ship with the process and do not change while it runs: read them once (/readyz asks often).
+  private cached: Promise<Record<string, Migration>> | undefined;
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    return (this.cached ??= this.read());
+  }
+
+  private async read(): Promise<Record<string, Migration>> {
     const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
     const out: Record<string, Migration> = {};
     for (const file of files) {
@@ -19,10 +26,11 @@ class SqlFileMigrationProvider implements MigrationProvider {
   }
 }
 
+const provider = new SqlFileMigrationProvider();
 const migratorFor = (db: Db) =>
   new Migrator({
     db,
-    provider: new SqlFileMigrationProvider(),
+    provider,
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
   });

@@ -11,6 +11,7 @@ import { dataDirKeySource, loadOrCreateDataDirSecrets } from '../db/data-dir.ts'
 import { createWorkspace } from './workspaces.ts';
 import {
   connectByOAuth,
+  cliEnv,
   createTestApp,
   createTestDatabase,
   seedWorkspace,
@@ -72,14 +73,7 @@ async function signUpDirect(handle: DbHandle): Promise<{ id: string }> {
 }
 
 async function cli(args: string[]) {
-  const env = {
-    ...process.env,
-    ...helpdesks.env,
-    DATABASE_URL: t.deps.config.databaseUrl ?? '',
-    DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
-    DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
-    DESKPULSE_SANDBOX: '0',
-  };
+  const env = cliEnv(t, helpdesks);
   try {
     const r = await run(process.execPath, [BIN, ...args], { env });
     return { code: 0, ...r };

@@ -25,7 +25,7 @@ export async function startService(
   const authModule = import('./auth/better-auth.ts');
   const database = await openDatabase(config, logger);
   const { createAuth } = await authModule;
-  const jobs = startJobs({ databaseUrl: database.url, logger });
+  const jobs = startJobs({ databaseUrl: database.url, logger, ...config.jobs });
   const auth = createAuth({
     pool: database.pool,
     secret: database.authSecret,
@@ -85,10 +85,10 @@ export async function startService(
 export async function startWorkerProcess(
   config: Config,
   logger: Logger,
-): Promise<{ close(): Promise<void> }> {
+): Promise<{ close(): Promise<void>; db: AppDeps['db'] }> {
   const database = await openDatabase(config, logger);
   const sandbox = config.sandbox ? sandboxSettings(config, database.authSecret) : undefined;
-  const jobs = startJobs({ databaseUrl: database.url, logger });
+  const jobs = startJobs({ databaseUrl: database.url, logger, ...config.jobs });
   await jobs.startWorker({
     db: database.db,
     keyring: database.keyring,
@@ -98,6 +98,7 @@ export async function startWorkerProcess(
   });
   logger.info('deskpulse worker started');
   return {
+    db: database.db,
     close: async () => {
       await jobs.stop();
       await database.close();

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { createAuth } from '../src/auth/better-auth.ts';
 import { loadConfig, type Config } from '../src/config/index.ts';
 import { createDb, type DbHandle } from '../src/db/client.ts';
+import { upsertConnection } from '../src/db/repositories/connections.ts';
 import { createApiKey } from '../src/domain/api-keys.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import { createApp } from '../src/http/app.ts';
@@ -63,6 +64,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DESKPULSE_PUBLIC_URL: 'http://127.0.0.1:3000',
     DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
     DESKPULSE_SANDBOX: '0',
+    // Crons off: a minute tick firing mid-test would schedule refreshes the test did not ask for.
+    DESKPULSE_SCHEDULER: '0',
+    DESKPULSE_WORKER_CONCURRENCY: '2',
     LOG_LEVEL: 'debug',
     ...overrides,
   });
@@ -100,10 +104,13 @@ export async function createTestApp(
     logger,
     keyring: new Keyring(parseKeyring(config.encryptionKeys ?? TEST_KEYS)),
     resolveProvider: (id) => resolveProvider(config, id, undefined),
-    jobs: { enqueueRefresh: () => Promise.reject(new Error('jobs not started')) },
+    jobs: {
+      send: () => Promise.reject(new Error('jobs not started')),
+      sendMany: () => Promise.reject(new Error('jobs not started')),
+    },
   };
   // Real pg-boss on this test's database, with an in-process worker, as `npm start` runs it.
-  const jobs = startJobs({ databaseUrl: database.url, logger });
+  const jobs = startJobs({ databaseUrl: database.url, logger, ...config.jobs });
   deps.jobs = jobs.queue;
   if (options.worker !== false) {
     await jobs.startWorker({
@@ -282,4 +289,52 @@ export function cliEnv(
     DESKPULSE_SANDBOX: '0',
     ...extra,
   };
+}
+
+/**
+ * Many token connections fast, straight through the repository (one workspace each: a connection is unique per
+ * workspace and provider). For fleet tests; the HTTP connect flow has its own tests.
+ */
+export async function seedTokenConnections(
+  t: TestApp,
+  connections: { provider: ProviderId; token: string; params?: Record<string, string> }[],
+): Promise<{ workspaceId: string; connectionId: string; provider: ProviderId }[]> {
+  const out: { workspaceId: string; connectionId: string; provider: ProviderId }[] = [];
+  const batch = randomBytes(4).toString('hex');
+  for (const [i, c] of connections.entries()) {
+    const workspaceId = `ws_${batch}${String(i).padStart(6, '0')}`;
+    await t.deps.db
+      .insertInto('workspaces')
+      .values({ id: workspaceId, name: `Fleet ${i}` })
+      .execute();
+    const { connection } = await upsertConnection(t.deps.db, t.deps.keyring, {
+      newId: `con_${batch}${String(i).padStart(6, '0')}`,
+      workspaceId,
+      provider: c.provider,
+      authType: 'token',
+      params: c.params ?? {},
+      account: { id: `acct-${i}`, name: `Account ${i}` },
+      isSandbox: false,
+      accessToken: c.token,
+      refreshToken: undefined,
+      accessTokenExpiresAt: null,
+      scope: undefined,
+      connectedByUserId: null,
+    });
+    out.push({ workspaceId, connectionId: connection.id, provider: c.provider });
+  }
+  return out;
+}
+
+/** Polls `check` every 100 ms until it returns true or `timeoutMs` passes (then throws with `what`). */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -18,12 +18,16 @@ export interface CliContext {
   logger: Logger;
 }
 
-export function context(level?: string): CliContext {
+/**
+ * `service` (serve, worker, migrate) logs at LOG_LEVEL; one-shot commands keep stderr quiet at the default level
+ * (info becomes warn) so a person sees only the result.
+ */
+export function context(kind: 'service' | 'command' = 'command'): CliContext {
   const config = loadConfig();
   return {
     config,
     logger: createLogger({
-      level: level ?? (config.logLevel === 'info' ? 'warn' : config.logLevel),
+      level: kind === 'service' || config.logLevel !== 'info' ? config.logLevel : 'warn',
       destination: process.stderr,
     }),
   };

@@ -22,17 +22,28 @@ program
     'Run the HTTP API and, unless --no-worker, the job worker (embedded Postgres unless DATABASE_URL is set)',
   )
   .option('--no-worker', 'serve the API only; run `deskpulse worker` processes for the jobs')
-  .action(async (opts: { worker: boolean }) => (await serve()).runServe(context('info'), opts));
+  .action(async (opts: { worker: boolean }) => (await serve()).runServe(context('service'), opts));
 
 program
   .command('worker')
   .description('Run a job worker only (metrics refreshes); start as many as you like against one Postgres')
-  .action(async () => (await serve()).runWorker(context('info')));
+  .option(
+    '--metrics-port <port>',
+    'also serve Prometheus metrics at http://HOST:<port>/metrics (same rule as /metrics/prometheus)',
+    parseWith(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, 'must be a port number (0-65535)')
+        .transform(Number)
+        .pipe(z.number().max(65535, 'must be a port number (0-65535)')),
+    ),
+  )
+  .action(async (opts: { metricsPort?: number }) => (await serve()).runWorker(context('service'), opts));
 
 program
   .command('migrate')
   .description('Apply pending database migrations and exit')
-  .action(async () => (await serve()).runMigrate(context('info')));
+  .action(async () => (await serve()).runMigrate(context('service')));
 
 const workspace = program.command('workspace').description('Manage workspaces');
 workspace

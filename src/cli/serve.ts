@@ -1,4 +1,5 @@
 import { openDatabase } from '../db/open.ts';
+import { startMetricsServer, type MetricsServer } from '../http/metrics-server.ts';
 import type { Logger } from '../lib/logger.ts';
 import { startService, startWorkerProcess } from '../main.ts';
 import type { CliContext } from './context.ts';
@@ -27,8 +28,35 @@ export async function runServe({ config, logger }: CliContext, opts: { worker: b
   closeOnSignals(await startService(config, logger, { worker: opts.worker }), logger);
 }
 
-export async function runWorker({ config, logger }: CliContext): Promise<void> {
-  closeOnSignals(await startWorkerProcess(config, logger), logger);
+export async function runWorker(
+  { config, logger }: CliContext,
+  opts: { metricsPort?: number } = {},
+): Promise<void> {
+  const worker = await startWorkerProcess(config, logger);
+  let metrics: MetricsServer | undefined;
+  if (opts.metricsPort !== undefined) {
+    try {
+      metrics = await startMetricsServer({
+        host: config.host,
+        port: opts.metricsPort,
+        db: worker.db,
+        logger,
+        token: config.metricsToken,
+      });
+    } catch (e) {
+      await worker.close();
+      throw e;
+    }
+  }
+  closeOnSignals(
+    {
+      close: async () => {
+        await metrics?.close();
+        await worker.close();
+      },
+    },
+    logger,
+  );
 }
 
 export async function runMigrate({ config, logger }: CliContext): Promise<void> {

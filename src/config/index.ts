@@ -25,6 +25,21 @@ const EnvSchema = z.object({
   DESKPULSE_SANDBOX: boolish.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DESKPULSE_ENCRYPTION_KEYS: z.string().optional(),
+  DESKPULSE_SCHEDULER: boolish.default(true),
+  DESKPULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  DESKPULSE_REFRESH_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(6 * 3600)
+    .default(1800),
+  DESKPULSE_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  DESKPULSE_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  DESKPULSE_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(86_400).default(900),
+  DESKPULSE_DEGRADED_AFTER_DAYS: z.coerce.number().min(0.001).max(365).default(3),
+  DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: z.string().default(''),
+  DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  DESKPULSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ...providerEnv(),
 });
 
@@ -72,6 +87,33 @@ export interface Config {
   /** `id:base64,…`, first is current. Unset: generated into the data dir (refused in production). */
   encryptionKeys: string | undefined;
   providers: Record<ProviderId, ProviderConfig>;
+  jobs: JobsConfig;
+  webhooks: WebhooksConfig;
+  /** Bearer token for `GET /metrics/prometheus`; unset: the endpoint answers loopback callers only. */
+  metricsToken: string | undefined;
+}
+
+export interface JobsConfig {
+  /** Run the crons (hourly fan-out, token sweep) from this process's workers. */
+  scheduler: boolean;
+  /** Jobs of one queue a worker process runs at once. */
+  concurrency: number;
+  /** A refresh not finished within this is presumed dead (its worker crashed) and retried. */
+  leaseSeconds: number;
+  /** How often pg-boss expires overdue jobs. */
+  maintenanceSeconds: number;
+  /** `upstream_unavailable` retries: base and cap of the exponential backoff (full jitter). */
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+  /** Failing for this many days in a row marks a connection `degraded` (refreshed daily until it recovers). */
+  degradedAfterDays: number;
+}
+
+export interface WebhooksConfig {
+  /** CIDRs (or single IPs) webhook URLs may resolve into despite being loopback/private/link-local. */
+  allowedNetworks: string[];
+  /** First retry delay of a failed delivery; doubles per attempt. */
+  retryBaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -134,5 +176,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     encryptionKeys: e.DESKPULSE_ENCRYPTION_KEYS,
     providers,
+    jobs: {
+      scheduler: e.DESKPULSE_SCHEDULER,
+      concurrency: e.DESKPULSE_WORKER_CONCURRENCY,
+      leaseSeconds: e.DESKPULSE_REFRESH_LEASE_SECONDS,
+      maintenanceSeconds: e.DESKPULSE_JOB_MAINTENANCE_SECONDS,
+      retryBaseSeconds: e.DESKPULSE_RETRY_BASE_SECONDS,
+      retryMaxSeconds: e.DESKPULSE_RETRY_MAX_SECONDS,
+      degradedAfterDays: e.DESKPULSE_DEGRADED_AFTER_DAYS,
+    },
+    webhooks: {
+      allowedNetworks: e.DESKPULSE_WEBHOOK_ALLOWED_NETWORKS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      retryBaseSeconds: e.DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS,
+    },
+    metricsToken: e.DESKPULSE_METRICS_TOKEN,
   };
 }

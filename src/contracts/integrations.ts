@@ -54,8 +54,29 @@ export const ConnectionSchema = z
     account: z.object({ id: z.string(), name: z.string() }).nullable(),
     params: z.record(z.string(), z.string()),
     sandbox: z.boolean(),
+    schedule: z.object({
+      /** The override, or null for the default (hourly). */
+      refreshIntervalMinutes: z.number().int().nullable(),
+      /** What the scheduler uses now: the override, the default, or daily while degraded. */
+      effectiveIntervalMinutes: z.number().int(),
+      minIntervalMinutes: z.number().int(),
+      nextRefreshAt: z.iso.datetime(),
+      failingSince: z.iso.datetime().nullable(),
+      consecutiveFailures: z.number().int(),
+    }),
   })
   .openapi('Connection');
+
+export const ScheduleBodySchema = z
+  .strictObject({
+    refreshIntervalMinutes: z
+      .number()
+      .int()
+      .max(1440)
+      .nullable()
+      .describe('Minutes between scheduled refreshes (provider minimum to 1440); null restores hourly'),
+  })
+  .openapi('ConnectionSchedule');
 
 export const DisconnectQuerySchema = z.strictObject({ provider: ProviderIdSchema });
 

@@ -19,7 +19,7 @@ export const RefreshSchema = z
   .object({
     id: z.string(),
     provider: ProviderIdSchema,
-    state: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    state: z.enum(['queued', 'running', 'retrying', 'succeeded', 'failed']),
     requestedBy: z.string(),
     historyWeeks: z.number().int(),
     progress: z.object({ done: z.number().int(), total: z.number().int().nullable() }),
@@ -27,7 +27,15 @@ export const RefreshSchema = z
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
     durationMs: z.number().int().nullable(),
+    /** While `retrying`: the last attempt's error; when `failed`: the final one. */
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    trigger: z.enum(['manual', 'schedule']),
+    /** Scheduled refreshes: the start of the slot they belong to (one refresh per connection per slot). */
+    slot: z.iso.datetime().nullable(),
+    attempts: z.number().int(),
+    nextAttemptAt: z.iso.datetime().nullable(),
+    providerCalls: z.number().int(),
+    rateLimitedCalls: z.number().int(),
   })
   .openapi('Refresh');
 export const RefreshParamSchema = z.object({

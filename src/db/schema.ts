@@ -77,6 +77,11 @@ export interface HelpdeskConnectionsTable {
   last_refresh_status: RefreshStatus | null;
   last_error: string | null;
   updated_at: Generated<Date>;
+  refresh_interval_minutes: number | null;
+  next_refresh_at: Generated<Date>;
+  failing_since: Date | null;
+  consecutive_failures: Generated<number>;
+  touched_at: Date | null;
 }
 
 export interface OAuthStatesTable {
@@ -105,7 +110,7 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
-export type RefreshState = 'queued' | 'running' | 'succeeded' | 'failed';
+export type RefreshState = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
 
 export interface MetricRefreshesTable {
   id: string;
@@ -121,6 +126,12 @@ export interface MetricRefreshesTable {
   finished_at: Date | null;
   error_code: string | null;
   error_detail: string | null;
+  trigger: Generated<'manual' | 'schedule'>;
+  slot: Date | null;
+  attempts: Generated<number>;
+  next_attempt_at: Date | null;
+  provider_calls: Generated<number>;
+  rate_limited_calls: Generated<number>;
 }
 
 export interface MetricSnapshotsTable {
@@ -137,7 +148,46 @@ export interface MetricSnapshotsTable {
   refresh_id: string | null;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  events: string[];
+  encryption_key_id: string;
+  secret_ct: string;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export type WebhookDeliveryState = 'pending' | 'succeeded' | 'failed';
+
+/** One entry of a delivery's log (`webhook_deliveries.attempts`). */
+export interface WebhookAttempt {
+  at: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  workspace_id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  state: Generated<WebhookDeliveryState>;
+  attempts: ColumnType<WebhookAttempt[], string | undefined, string>;
+  attempt_count: Generated<number>;
+  next_attempt_at: Date | null;
+  lease_until: Date | null;
+  created_at: CreatedAt;
+  delivered_at: Date | null;
+}
+
 export interface Database {
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   metric_refreshes: MetricRefreshesTable;
   metric_snapshots: MetricSnapshotsTable;
   helpdesk_connections: HelpdeskConnectionsTable;

@@ -10,6 +10,10 @@ export type AuditAction =
   | 'connection.disconnect'
   | 'connection.refresh_failed'
   | 'connection.recovered'
+  | 'connection.degraded'
+  | 'connection.schedule'
+  | 'webhook.create'
+  | 'webhook.delete'
   | 'keys.rotate';
 
 /** Who did it: a person, a workspace API key, or Deskpulse itself (background refresh, CLI). */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as repo from '../db/repositories/connections.ts';
+import * as webhooks from '../db/repositories/webhooks.ts';
 import { generateKey, Keyring, parseKeyring } from '../lib/keyring.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
 import { dataDirKeySource, loadOrCreateDataDirSecrets } from '../db/data-dir.ts';
@@ -218,6 +219,17 @@ describe('key rotation', () => {
         .catch(() => undefined);
       await connectByOAuth(t, i % 2 ? 'front' : 'plain', w.keys.admin);
     }
+    // Webhook signing secrets are sealed by the same keyring and rotate with the credentials.
+    const hookWorkspace = (await t.deps.db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow())
+      .id;
+    await webhooks.insertEndpoint(t.deps.db, t.deps.keyring, {
+      id: 'wh_rotation0000000000',
+      workspaceId: hookWorkspace,
+      url: 'https://hooks.example.com/deskpulse',
+      events: ['refresh.failed'],
+      secret: 'whsec_rotation-test-secret',
+      createdByUserId: null,
+    });
     const k2 = generateKey('k2');
     const rotated = new Keyring(parseKeyring(`${k2},${TEST_KEYS}`));
     const deps = depsOf(t, rotated);
@@ -252,6 +264,9 @@ describe('key rotation', () => {
         accessToken: expect.any(String) as string,
       });
     }
+    expect(await webhooks.countWebhookSecretsByKey(t.deps.db)).toEqual({ k2: 1 });
+    const hook = await webhooks.findEndpointWithSecret(t.deps.db, onlyNew, 'wh_rotation0000000000');
+    expect(hook?.secret).toBe('whsec_rotation-test-secret');
     expect((await rotateEncryption(depsOf(t, onlyNew))).reencrypted).toBe(0);
     expect((await connectionOf(workspace.id, 'zendesk')).encryptionKeyId).toBe('k2');
   }, 60_000);

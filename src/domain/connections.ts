@@ -2,6 +2,7 @@ import type { Config } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
 import * as repo from '../db/repositories/connections.ts';
 import * as states from '../db/repositories/oauth-states.ts';
+import * as webhookRepo from '../db/repositories/webhooks.ts';
 import { AppError, type ErrorDetail } from '../lib/app-error.ts';
 import { randomToken, sha256Hex } from '../lib/crypto.ts';
 import type { Keyring } from '../lib/keyring.ts';
@@ -22,7 +23,10 @@ import type {
   ProviderError,
   ProviderId,
 } from '../providers/types.ts';
+import type { JobQueue } from '../jobs/catalog.ts';
+import { telemetry } from '../lib/telemetry.ts';
 import { type Actor, recordAudit } from './audit.ts';
+import { connectionNeedsReauth, connectionRecovered } from './events.ts';
 import { newId } from './ids.ts';
 import type { ResolvedProvider } from './provider-settings.ts';
 import type { WorkspacePrincipal } from './roles.ts';
@@ -35,6 +39,8 @@ export interface ConnectionsDeps {
   config: Config;
   logger: Logger;
   resolve: (id: ProviderId) => ResolvedProvider;
+  /** Present in API and worker processes: lets events queue their webhook deliveries at once. */
+  jobs?: JobQueue;
 }
 
 /** OAuth transactions expire after 10 minutes (issue 4; RFC 9700 §4.7.1 asks for short-lived state). */
@@ -249,13 +255,10 @@ async function store(
     detail: `${input.authType} · ${input.account.name}`,
   });
   if (previousStatus && previousStatus !== 'ok') {
-    await recordAudit(deps.db, {
-      workspaceId: caller.workspaceId,
+    await connectionRecovered(deps.db, deps.jobs, connection, {
       actor: caller,
-      action: 'connection.recovered',
-      provider: id,
-      outcome: 'ok',
-      detail: `was ${previousStatus}; reconnected`,
+      via: 'reconnect',
+      previous: previousStatus,
     });
   }
   return connection;
@@ -392,6 +395,7 @@ export async function credentialFor(
       params: locked.params,
     };
     const refreshed = await refreshTokens(flow, secrets.refreshToken);
+    telemetry.tokenRefresh(locked.provider, refreshed.ok ? 'ok' : refreshed.error.code);
     if (!refreshed.ok) {
       const e = refreshed.error;
       const dead = e.code === 'unauthorized';
@@ -400,13 +404,15 @@ export async function credentialFor(
         lastRefreshStatus: e.code,
         lastError: `token refresh failed: ${e.detail}`,
       });
-      if (dead || locked.lastRefreshStatus === 'ok' || locked.lastRefreshStatus === null) {
+      if (dead) {
+        await connectionNeedsReauth(trx, deps.jobs, locked, { actor, reason: e.detail });
+      } else if (locked.lastRefreshStatus === 'ok' || locked.lastRefreshStatus === null) {
         await recordAudit(trx, {
           workspaceId: locked.workspaceId,
           actor,
           action: 'connection.refresh_failed',
           provider: locked.provider,
-          outcome: dead ? 'needs_reauth' : e.code,
+          outcome: e.code,
           detail: e.detail,
         });
       }
@@ -422,13 +428,10 @@ export async function credentialFor(
       expiresAt: refreshed.value.expiresAt,
     });
     if (locked.lastRefreshStatus !== null && locked.lastRefreshStatus !== 'ok') {
-      await recordAudit(trx, {
-        workspaceId: locked.workspaceId,
+      await connectionRecovered(trx, deps.jobs, locked, {
         actor,
-        action: 'connection.recovered',
-        provider: locked.provider,
-        outcome: 'ok',
-        detail: 'token refresh succeeded again',
+        via: 'token_refresh',
+        previous: locked.lastRefreshStatus,
       });
     }
     await repo.recordRefreshOutcome(trx, locked.id, { lastRefreshStatus: 'ok', lastError: null });
@@ -467,25 +470,78 @@ export async function sweepExpiringTokens(
   return result;
 }
 
-/** Re-seals every credential under the current key; resumable and idempotent (only other-key rows are touched). */
+/** A connection nothing has called for this long is verified by the sweep (keeps refresh tokens alive). */
+export const IDLE_TOUCH_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Touches connections idle for 24 hours — degraded ones on their daily schedule, or ones whose interval is a day:
+ * refreshes their token if due and makes one identity call, so a revoked credential shows up as `needs_reauth`
+ * (with its webhook) instead of at the next refresh, and refresh tokens that expire when unused stay alive.
+ */
+export async function touchIdleConnections(
+  deps: ConnectionsDeps,
+  options: { now?: Date; batchSize?: number } = {},
+): Promise<{ checked: number; ok: number; failed: number }> {
+  const now = options.now ?? new Date();
+  const ids = await repo.listIdleConnectionIds(
+    deps.db,
+    new Date(now.getTime() - IDLE_TOUCH_MS),
+    options.batchSize ?? 500,
+  );
+  const result = { checked: ids.length, ok: 0, failed: 0 };
+  const actor = { kind: 'system' as const, label: 'idle check' };
+  for (const id of ids) {
+    const connection = await repo.findConnectionById(deps.db, id);
+    if (!connection) continue;
+    const resolved = deps.resolve(connection.provider);
+    const credential = await credentialFor(deps, connection, { actor });
+    const verified = credential.ok
+      ? await resolved.provider.verify(credential.value, contextFor(resolved, connection.params))
+      : credential;
+    await deps.db.transaction().execute(async (trx) => {
+      await repo.markTouched(trx, id, now);
+      if (verified.ok) return;
+      const locked = await repo.findConnectionById(trx, id, { forUpdate: true });
+      if (verified.error.code !== 'unauthorized' || !locked || locked.status === 'needs_reauth') return;
+      await repo.recordRefreshOutcome(trx, id, {
+        status: 'needs_reauth',
+        lastRefreshStatus: 'unauthorized',
+        lastError: `idle check failed: ${verified.error.detail}`,
+      });
+      await connectionNeedsReauth(trx, deps.jobs, locked, { actor, reason: verified.error.detail });
+    });
+    if (verified.ok) result.ok++;
+    else result.failed++;
+  }
+  return result;
+}
+
+/**
+ * Re-seals every secret under the current key — helpdesk credentials and webhook signing secrets; resumable and
+ * idempotent (only rows sealed by another key are touched).
+ */
 export async function rotateEncryption(
   deps: Pick<ConnectionsDeps, 'db' | 'keyring'>,
   options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<{ reencrypted: number; currentKeyId: string }> {
-  const counts = await repo.countByEncryptionKey(deps.db);
   const current = deps.keyring.currentKeyId;
-  const total = Object.entries(counts).reduce((n, [k, c]) => (k === current ? n : n + c), 0);
+  const stores = [
+    { count: repo.countByEncryptionKey, batch: repo.reencryptBatch },
+    { count: webhookRepo.countWebhookSecretsByKey, batch: webhookRepo.reencryptWebhookSecretsBatch },
+  ];
+  const othersOf = (counts: Record<string, number>) =>
+    Object.entries(counts).reduce((n, [k, c]) => (k === current ? n : n + c), 0);
+  let total = 0;
+  for (const store of stores) total += othersOf(await store.count(deps.db));
   let done = 0;
-  for (;;) {
-    const n = await repo.reencryptBatch(deps.db, deps.keyring, options.batchSize ?? 100);
-    done += n;
-    options.onProgress?.(Math.min(done, total), Math.max(total, done));
-    if (n === 0) {
-      const left = Object.entries(await repo.countByEncryptionKey(deps.db)).some(
-        ([k, c]) => k !== current && c > 0,
-      );
-      if (!left) break;
-      // Rows held by in-flight refreshes were skipped; wait for their transactions and try again.
+  for (const store of stores) {
+    for (;;) {
+      const n = await store.batch(deps.db, deps.keyring, options.batchSize ?? 100);
+      done += n;
+      options.onProgress?.(Math.min(done, total), Math.max(total, done));
+      if (n > 0) continue;
+      if (othersOf(await store.count(deps.db)) === 0) break;
+      // Rows held by in-flight transactions were skipped; wait for them and try again.
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -6,8 +6,11 @@ import { AppError } from '../lib/app-error.ts';
 import { Pacer } from '../providers/http.ts';
 import type { MetricsSnapshot, Progress } from '../providers/metrics-types.ts';
 import type { ProviderId } from '../providers/types.ts';
+import { telemetry } from '../lib/telemetry.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { credentialFor, type ConnectionsDeps } from './connections.ts';
+import { connectionNeedsReauth, connectionRecovered } from './events.ts';
+import { publishEvent } from './webhooks.ts';
 import { newId } from './ids.ts';
 
 export type Refresh = refreshes.Refresh;
@@ -42,33 +45,150 @@ export async function requestRefresh(
 
 export const findRefresh = refreshes.findRefresh;
 
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+}
+
+export const retryPolicyOf = (config: ConnectionsDeps['config']): RetryPolicy => ({
+  baseMs: config.jobs.retryBaseSeconds * 1000,
+  maxMs: config.jobs.retryMaxSeconds * 1000,
+  maxAttempts: 5,
+});
+
 /**
- * Runs one refresh: every helpdesk call first, then one transaction that writes the snapshot. Any failure
- * leaves the previous snapshot intact and is recorded on the refresh and the connection.
+ * When to try a failed attempt again, from its error code (issue 6): `rate_limited` waits for the reset the
+ * helpdesk announced (plus a little jitter so a fleet does not return in one burst); `upstream_unavailable` backs
+ * off exponentially, capped, with "equal jitter" (half fixed, half random); `unauthorized` and
+ * `unexpected_response` never retry — the first needs a reconnect, the second a code change, and retrying would
+ * only hide them. `attempt` is the number of the attempt that just failed (1 for the first).
+ */
+export function retryDelayMs(
+  e: { code: string; retryAfterMs?: number },
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number | null {
+  if (attempt >= policy.maxAttempts) return null;
+  if (e.code === 'rate_limited') {
+    const wait = e.retryAfterMs ?? policy.baseMs;
+    return Math.round(wait + random() * Math.min(wait * 0.1, 30_000));
+  }
+  if (e.code === 'upstream_unavailable') {
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  }
+  return null;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const secondsSince = (start: number) => (Date.now() - start) / 1000;
+
+/**
+ * Runs one attempt of a refresh: every helpdesk call first, then one transaction that writes the snapshot (and
+ * the outcome, the connection's state and the webhook events). A failed attempt with a retryable code is put
+ * back on the queue (`retrying`) when a job queue is at hand; any final failure leaves the previous snapshot
+ * intact and is recorded on the refresh and the connection. Safe to run twice (a worker presumed dead may still
+ * be running): the final write locks the refresh row and the second finisher writes nothing.
  */
 export async function runRefresh(
   deps: ConnectionsDeps,
   refreshId: string,
   options: { now?: Date; onProgress?: (p: Progress) => void } = {},
 ): Promise<Refresh> {
-  const refresh = await refreshes.findRefresh(deps.db, refreshId);
-  if (!refresh) throw new Error(`refresh ${refreshId} not found`);
-  if (refresh.state === 'succeeded') return refresh;
-  await refreshes.markRunning(deps.db, refresh.id);
-  const fail = async (code: string, detail: string) => {
-    await refreshes.finishRefresh(deps.db, refresh.id, {
-      state: 'failed',
-      errorCode: code,
-      errorDetail: detail,
-    });
-    return (await refreshes.findRefresh(deps.db, refresh.id)) ?? refresh;
+  const reread = async () => {
+    const r = await refreshes.findRefresh(deps.db, refreshId);
+    if (!r) throw new Error(`refresh ${refreshId} not found`);
+    return r;
   };
+  const refresh = await refreshes.markRunning(deps.db, refreshId);
+  if (!refresh) return reread();
+  const startedAt = Date.now();
+  const counts = { providerCalls: 0, rateLimitedCalls: 0 };
+  const actor = { kind: 'system' as const, label: 'metrics refresh' };
+
+  const fail = async (e: { code: string; detail: string; retryAfterMs?: number }): Promise<Refresh> => {
+    const delay = deps.jobs ? retryDelayMs(e, refresh.attempts, retryPolicyOf(deps.config)) : null;
+    if (delay !== null && deps.jobs) {
+      const jobs = deps.jobs;
+      const retryAt = new Date(Date.now() + delay);
+      await deps.db.transaction().execute(async (trx) => {
+        await refreshes.markRetrying(trx, refresh.id, {
+          errorCode: e.code,
+          errorDetail: e.detail,
+          retryAt,
+          ...counts,
+        });
+        await jobs.send('metricsRefresh', { refreshId: refresh.id }, { trx, startAfter: retryAt });
+      });
+      telemetry.refreshFinished(refresh.provider, 'retrying', secondsSince(startedAt));
+      return reread();
+    }
+    await deps.db.transaction().execute(async (trx) => {
+      const locked = await refreshes.lockRefresh(trx, refresh.id);
+      if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
+      await refreshes.finishRefresh(trx, refresh.id, {
+        state: 'failed',
+        errorCode: e.code,
+        errorDetail: e.detail,
+        ...counts,
+      });
+      await publishEvent(trx, deps.jobs, {
+        workspaceId: refresh.workspaceId,
+        type: 'refresh.failed',
+        data: {
+          provider: refresh.provider,
+          refreshId: refresh.id,
+          trigger: refresh.trigger,
+          attempts: refresh.attempts,
+          error: { code: e.code, detail: e.detail },
+        },
+      });
+      const connection = await repo.findConnection(trx, refresh.workspaceId, refresh.provider, {
+        forUpdate: true,
+      });
+      if (!connection) return;
+      const now = new Date();
+      const dead = e.code === 'unauthorized';
+      const failingSince = connection.failingSince ?? now;
+      const degrade =
+        !dead &&
+        connection.status === 'ok' &&
+        now.getTime() - failingSince.getTime() >= deps.config.jobs.degradedAfterDays * DAY_MS;
+      await repo.recordRefreshFailure(trx, connection.id, {
+        at: now,
+        lastRefreshStatus: isRefreshStatus(e.code) ? e.code : 'unexpected_response',
+        lastError: `refresh failed: ${e.detail}`,
+        ...(dead ? { status: 'needs_reauth' as const } : {}),
+        // Degraded: stop hammering; the schedule drops to daily until a success or a reconnect.
+        ...(degrade ? { status: 'degraded' as const, nextRefreshAt: new Date(now.getTime() + DAY_MS) } : {}),
+      });
+      if (dead && connection.status !== 'needs_reauth') {
+        await connectionNeedsReauth(trx, deps.jobs, connection, { actor, reason: e.detail });
+      }
+      if (degrade) {
+        await recordAudit(trx, {
+          workspaceId: connection.workspaceId,
+          actor,
+          action: 'connection.degraded',
+          provider: connection.provider,
+          outcome: 'degraded',
+          detail: `refreshes have failed since ${failingSince.toISOString()}; now refreshed daily`,
+        });
+      }
+    });
+    telemetry.refreshFinished(refresh.provider, 'failed', secondsSince(startedAt));
+    return reread();
+  };
+
   const connection = await repo.findConnection(deps.db, refresh.workspaceId, refresh.provider);
   const workspace = await findWorkspace(deps.db, refresh.workspaceId);
-  if (!connection || !workspace) return fail('not_found', 'the connection was removed');
+  if (!connection || !workspace) return fail({ code: 'not_found', detail: 'the connection was removed' });
   const resolved = deps.resolve(refresh.provider);
   const adapter = resolved.provider.metrics;
-  if (!adapter) return fail('not_found', `${refresh.provider} has no metrics adapter`);
+  if (!adapter) return fail({ code: 'not_found', detail: `${refresh.provider} has no metrics adapter` });
 
   const credential = await credentialFor(deps, connection);
   let lastWrite = 0;
@@ -93,67 +213,76 @@ export async function runRefresh(
           pacer: new Pacer(),
           credential: credential.value,
           onProgress,
+          onResponse: (status) => {
+            counts.providerCalls++;
+            if (status === 429) counts.rateLimitedCalls++;
+            telemetry.providerCall(refresh.provider, status);
+          },
         },
         req,
       )
     : credential;
-  if (!raw.ok) {
-    const e = raw.error;
-    const dead = e.code === 'unauthorized';
-    await repo.recordRefreshOutcome(deps.db, connection.id, {
-      ...(dead ? { status: 'needs_reauth' as const } : {}),
-      lastRefreshStatus: e.code,
-      lastError: `refresh failed: ${e.detail}`,
-    });
-    if (dead && connection.status !== 'needs_reauth') {
-      await recordAudit(deps.db, {
-        workspaceId: connection.workspaceId,
-        actor: { kind: 'system', label: 'metrics refresh' },
-        action: 'connection.refresh_failed',
-        provider: connection.provider,
-        outcome: 'needs_reauth',
-        detail: e.detail,
-      });
-    }
-    return fail(e.code, e.detail);
-  }
+  if (!raw.ok) return fail(raw.error);
   let snapshot: MetricsSnapshot;
   try {
     snapshot = adapter.toSnapshot(raw.value, req);
   } catch (e) {
     deps.logger.error({ err: e, refreshId: refresh.id }, 'metrics mapping failed');
-    await repo.recordRefreshOutcome(deps.db, connection.id, {
-      lastRefreshStatus: 'unexpected_response',
-      lastError: 'refresh failed: the helpdesk data could not be mapped',
-    });
-    return fail('unexpected_response', 'the helpdesk data could not be mapped');
+    return fail({ code: 'unexpected_response', detail: 'the helpdesk data could not be mapped' });
   }
   await deps.db.transaction().execute(async (trx) => {
+    const locked = await refreshes.lockRefresh(trx, refresh.id);
+    // Another run of the same refresh (a worker presumed dead that was not) finished first: keep its write.
+    if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
     await snapshots.writeSnapshot(trx, {
       workspaceId: refresh.workspaceId,
       provider: refresh.provider,
       refreshId: refresh.id,
       snapshot,
     });
-    await refreshes.finishRefresh(trx, refresh.id, { state: 'succeeded' });
-    await repo.recordRefreshOutcome(trx, connection.id, {
-      lastRefreshStatus: 'ok',
-      lastError: null,
-      refreshedAt: new Date(),
+    await refreshes.finishRefresh(trx, refresh.id, { state: 'succeeded', ...counts });
+    const current = await repo.findConnection(trx, refresh.workspaceId, refresh.provider, {
+      forUpdate: true,
     });
-    if (connection.lastRefreshStatus !== null && connection.lastRefreshStatus !== 'ok') {
-      await recordAudit(trx, {
-        workspaceId: connection.workspaceId,
-        actor: { kind: 'system', label: 'metrics refresh' },
-        action: 'connection.recovered',
-        provider: connection.provider,
-        outcome: 'ok',
-        detail: 'refresh succeeded again',
-      });
+    if (current) {
+      await repo.recordRefreshSuccess(trx, current.id, new Date());
+      const previous =
+        current.status === 'degraded'
+          ? 'degraded'
+          : current.lastRefreshStatus !== null && current.lastRefreshStatus !== 'ok'
+            ? current.lastRefreshStatus
+            : null;
+      if (previous) await connectionRecovered(trx, deps.jobs, current, { actor, via: 'refresh', previous });
     }
+    const base = { provider: refresh.provider, refreshId: refresh.id, trigger: refresh.trigger };
+    await publishEvent(trx, deps.jobs, {
+      workspaceId: refresh.workspaceId,
+      type: 'refresh.succeeded',
+      data: { ...base, attempts: refresh.attempts, durationMs: Date.now() - startedAt },
+    });
+    await publishEvent(trx, deps.jobs, {
+      workspaceId: refresh.workspaceId,
+      type: 'metrics.updated',
+      data: {
+        ...base,
+        measuredAt: snapshot.measuredAt,
+        current: snapshot.current,
+        weeks: snapshot.weeks.map((w) => w.weekStart),
+      },
+    });
   });
-  return (await refreshes.findRefresh(deps.db, refresh.id)) ?? refresh;
+  telemetry.refreshFinished(refresh.provider, 'succeeded', secondsSince(startedAt));
+  return reread();
 }
+
+const REFRESH_STATUSES = [
+  'unauthorized',
+  'rate_limited',
+  'upstream_unavailable',
+  'unexpected_response',
+] as const;
+const isRefreshStatus = (code: string): code is (typeof REFRESH_STATUSES)[number] =>
+  (REFRESH_STATUSES as readonly string[]).includes(code);
 
 export const listCurrent = snapshots.listCurrentSnapshots;
 export const listWeekly = snapshots.listWeeklySnapshots;

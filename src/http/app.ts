@@ -11,7 +11,9 @@ import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
+import { registerPrometheusRoutes } from './routes/prometheus.ts';
 import { registerSystemRoutes } from './routes/system.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { registerWorkspaceRoutes } from './routes/workspaces.ts';
 
 const TARGET_CODE: Record<string, AppErrorCode> = {
@@ -79,6 +81,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerApiKeyRoutes(app);
   registerIntegrationRoutes(app);
   registerMetricsRoutes(app);
+  registerWebhookRoutes(app);
+  registerPrometheusRoutes(app);
   const sandboxApps = deps.sandboxApps;
   if (sandboxApps) {
     for (const id of PROVIDER_IDS) {

@@ -48,7 +48,12 @@ beforeAll(async () => {
       { token: SECRET[id], ...(id === 'zendesk' ? { email: 'ops@acme.test', subdomain: 'acme' } : {}) },
     ],
   }));
-  t = await createTestApp(helpdesks.env);
+  // upstream_unavailable is retried with backoff (5 attempts); fast here so a failing refresh ends quickly.
+  t = await createTestApp({
+    ...helpdesks.env,
+    DESKPULSE_RETRY_BASE_SECONDS: '0.05',
+    DESKPULSE_RETRY_MAX_SECONDS: '0.2',
+  });
 }, 60_000);
 afterAll(async () => {
   await t.close();
@@ -61,6 +66,7 @@ type RefreshBody = {
   progress: { done: number; total: number | null };
   error: { code: string } | null;
   durationMs: number | null;
+  attempts: number;
 };
 
 async function refreshAndWait(key: string, provider: ProviderId): Promise<RefreshBody> {
@@ -159,7 +165,7 @@ describe.each(PROVIDER_IDS)('%s refresh', (provider) => {
     } finally {
       emulator.knobs.failDataNext = 0;
     }
-    expect(failed.state).toBe('failed');
+    expect(failed).toMatchObject({ state: 'failed', attempts: 5 });
     expect(failed.error?.code).toBe('upstream_unavailable');
     expect(await (await t.request('/metrics', { key: keys.member })).text()).toBe(before);
     const conn = (await (await t.request('/integrations/connections', { key: keys.member })).json()) as {

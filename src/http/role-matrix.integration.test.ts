@@ -5,6 +5,7 @@ import { insertMembership } from '../db/repositories/memberships.ts';
 import { randomBytes } from 'node:crypto';
 import { upsertConnection } from '../db/repositories/connections.ts';
 import { insertRefresh } from '../db/repositories/refreshes.ts';
+import { registerWebhook } from '../domain/webhooks.ts';
 import {
   createTestApp,
   seedWorkspace,
@@ -28,10 +29,12 @@ let home: Awaited<ReturnType<typeof seedWorkspace>>;
 let other: Awaited<ReturnType<typeof seedWorkspace>>;
 let revokedKey: string;
 let routes: { method: string; path: string; minRole: string }[];
+const METRICS_TOKEN = 'matrix-metrics-token-0123456789';
 
 beforeAll(async () => {
   helpdesks = await startHelpdesks(() => ({ apiTokens: [{ token: 'matrix-front-token' }] }));
-  t = await createTestApp(helpdesks.env);
+  // With a metrics token set, /metrics/prometheus answers its bearer only, so every caller below must get 401.
+  t = await createTestApp({ ...helpdesks.env, DESKPULSE_METRICS_TOKEN: METRICS_TOKEN });
   home = await seedWorkspace(t, 'Home');
   other = await seedWorkspace(t, 'Other');
   const revoked = await createApiKey(t.deps.db, {
@@ -83,6 +86,15 @@ async function ensureFrontConnection(): Promise<void> {
   });
 }
 
+/** A public IP literal passes the SSRF guard without DNS; nothing is ever delivered to it here. */
+const homeWebhookId = async () =>
+  (
+    await registerWebhook(t.deps, owner(), {
+      url: 'https://1.1.1.1/matrix-hook',
+      events: ['refresh.failed'],
+    })
+  ).endpoint.id;
+
 /** Fresh targets in the home workspace for each call, so destructive calls do not starve later ones. */
 const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> = {
   'GET /healthz': async () => ({ path: '/healthz' }),
@@ -125,6 +137,10 @@ const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> 
     await ensureFrontConnection();
     return { path: '/integrations/connections?provider=front' };
   },
+  'PATCH /integrations/connections': async () => {
+    await ensureFrontConnection();
+    return { path: '/integrations/connections?provider=front', body: { refreshIntervalMinutes: 120 } };
+  },
   'GET /integrations/{provider}/start': async () => ({ path: '/integrations/front/start' }),
   'POST /integrations/{provider}/complete': async () => ({
     path: '/integrations/front/complete',
@@ -156,7 +172,15 @@ const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> 
   'GET /metrics': async () => ({ path: '/metrics' }),
   'GET /metrics/history': async () => ({ path: '/metrics/history?weeks=4' }),
   'GET /metrics/agents': async () => ({ path: '/metrics/agents' }),
+  'GET /metrics/prometheus': async () => ({ path: '/metrics/prometheus' }),
   'PATCH /workspace': async () => ({ path: '/workspace', body: { timezone: 'Europe/London' } }),
+  'POST /webhooks': async () => ({
+    path: '/webhooks',
+    body: { url: 'https://1.1.1.1/matrix-hook', events: ['refresh.failed'] },
+  }),
+  'GET /webhooks': async () => ({ path: '/webhooks' }),
+  'DELETE /webhooks/{id}': async () => ({ path: `/webhooks/${await homeWebhookId()}` }),
+  'GET /webhooks/{id}/deliveries': async () => ({ path: `/webhooks/${await homeWebhookId()}/deliveries` }),
   'DELETE /apikeys/{id}': async () => {
     const k = await createApiKey(t.deps.db, {
       workspaceId: home.workspace.id,
@@ -189,6 +213,7 @@ const EXPECTED_ROLE: Record<string, string> = {
   'DELETE /apikeys/{id}': 'admin',
   'GET /integrations/connections': 'member',
   'DELETE /integrations/connections': 'admin',
+  'PATCH /integrations/connections': 'admin',
   'GET /integrations/{provider}/start': 'admin',
   'POST /integrations/{provider}/complete': 'admin',
   'GET /integrations/{provider}/callback': 'public',
@@ -199,7 +224,13 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /metrics': 'member',
   'GET /metrics/history': 'member',
   'GET /metrics/agents': 'member',
+  // Not a workspace route: DESKPULSE_METRICS_TOKEN (or loopback when unset), never a workspace key.
+  'GET /metrics/prometheus': 'metrics-token',
   'PATCH /workspace': 'admin',
+  'POST /webhooks': 'admin',
+  'GET /webhooks': 'admin',
+  'DELETE /webhooks/{id}': 'admin',
+  'GET /webhooks/{id}/deliveries': 'admin',
 };
 
 /** Routes that belong to a person rather than a script: any API key answers 403 there. */
@@ -214,7 +245,10 @@ const HOME_TARGETS = new Set([
   'DELETE /invites/{id}',
   'DELETE /apikeys/{id}',
   'DELETE /integrations/connections',
+  'PATCH /integrations/connections',
   'GET /refreshes/{id}',
+  'DELETE /webhooks/{id}',
+  'GET /webhooks/{id}/deliveries',
 ]);
 
 describe('role matrix', () => {
@@ -247,7 +281,8 @@ describe('role matrix', () => {
         });
         const body = await res.text();
         let expected: number | 'ok';
-        if (r.minRole === 'public') expected = 'ok';
+        if (r.minRole === 'metrics-token') expected = 401;
+        else if (r.minRole === 'public') expected = 'ok';
         else if (caller === 'none' || caller === 'revoked') expected = 401;
         else if (SESSION_ONLY.has(id)) expected = 403;
         else if (r.minRole === 'authenticated') expected = 'ok';
@@ -276,5 +311,21 @@ describe('role matrix', () => {
       expect(body).not.toContain(home.owner.userId);
       for (const k of Object.values(home.keys)) expect(body).not.toContain(k.slice(4, 20));
     }
+  });
+
+  it('lets the metrics token open the Prometheus route and no workspace route', async () => {
+    const failures: string[] = [];
+    for (const r of routes.filter((x) => x.minRole !== 'public')) {
+      const id = `${r.method} ${r.path}`;
+      const f = await fixtures[id]!();
+      const res = await t.request(f.path, {
+        method: r.method,
+        key: METRICS_TOKEN,
+        ...(f.body ? { json: f.body } : {}),
+      });
+      const expected = r.minRole === 'metrics-token' ? 200 : 401;
+      if (res.status !== expected) failures.push(`${id}: expected ${expected}, got ${res.status}`);
+    }
+    expect(failures).toEqual([]);
   });
 });

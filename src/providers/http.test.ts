@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { Pacer, retryAfterMs, sanitizeDetail } from './http.ts';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { callProvider, Pacer, retryAfterMs, sanitizeDetail } from './http.ts';
+import type { ProviderContext } from './types.ts';
 
 const now = 1_800_000_000_000;
 
@@ -41,5 +45,69 @@ describe('sanitizeDetail', () => {
       'Authorization: Bearer [redacted]',
     );
     expect(sanitizeDetail('x'.repeat(500))).toHaveLength(301);
+  });
+});
+
+describe('callProvider onResponse', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server = undefined;
+  });
+
+  /** A real HTTP server on 127.0.0.1 that answers the given statuses in order (429s ask for no wait). */
+  async function answering(statuses: number[]): Promise<string> {
+    let i = 0;
+    server = createServer((_req, res) => {
+      const status = statuses[Math.min(i++, statuses.length - 1)] ?? 500;
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        ...(status === 429 ? { 'retry-after': '0' } : {}),
+      });
+      res.end(JSON.stringify({ ok: status < 400 }));
+    });
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+  }
+
+  const context = (seen: (number | 'network')[]): ProviderContext => ({
+    endpoints: { authorizeUrl: undefined, tokenUrl: undefined, apiBaseUrl: 'http://unused' },
+    params: {},
+    fetch,
+    onResponse: (status) => seen.push(status),
+  });
+
+  it('reports every answer, including each 429 it waits out', async () => {
+    const url = await answering([429, 429, 200]);
+    const seen: (number | 'network')[] = [];
+    const result = await callProvider(context(seen), { url, schema: z.object({ ok: z.boolean() }) });
+    expect(result).toEqual({ ok: true, value: { ok: true } });
+    expect(seen).toEqual([429, 429, 200]);
+  });
+
+  it('reports error statuses once and network failures as network', async () => {
+    const url = await answering([503]);
+    const seen: (number | 'network')[] = [];
+    const failed = await callProvider(context(seen), { url, schema: z.unknown() });
+    expect(failed.ok).toBe(false);
+    expect(seen).toEqual([503]);
+
+    // Nothing listens on the port once the server is closed: a connection refusal.
+    await new Promise<void>((r) => server?.close(() => r()));
+    server = undefined;
+    const refused = await callProvider(context(seen), { url, schema: z.unknown() });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'upstream_unavailable' } });
+    expect(seen).toEqual([503, 'network']);
+  });
+
+  it('reports a timeout as network', async () => {
+    server = createServer(() => undefined);
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`;
+    const seen: (number | 'network')[] = [];
+    const result = await callProvider(context(seen), { url, schema: z.unknown(), timeoutMs: 100 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'upstream_unavailable' } });
+    expect(seen).toEqual(['network']);
+    server.closeAllConnections();
   });
 });

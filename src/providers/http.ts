@@ -148,6 +148,7 @@ export async function callProvider<S extends z.ZodType>(
         redirect: 'error',
       });
     } catch (e) {
+      ctx.onResponse?.('network');
       const name = e instanceof Error ? e.name : 'Error';
       return err({
         code: 'upstream_unavailable',
@@ -157,6 +158,7 @@ export async function callProvider<S extends z.ZodType>(
             : `network error (${name})`,
       });
     }
+    ctx.onResponse?.(res.status);
     ctx.pacer?.note(res.headers);
     if (res.status !== 429 || attempt >= MAX_ATTEMPTS) break;
     // Wait out a 429 the helpdesk tells us how to wait out; never hammer it.

@@ -72,6 +72,11 @@ export interface AdapterContext extends ProviderContext {
 
 /** One per provider: `fetch` does all I/O and returns zod-parsed raw pages; `toSnapshot` is pure. */
 export interface MetricsAdapter<Raw = unknown> {
+  /**
+   * The shortest refresh interval the helpdesk's rate limits allow for one connection (the scheduler's lower
+   * bound for `refreshIntervalMinutes`); each adapter cites the limit it derives from.
+   */
+  minRefreshIntervalMinutes: number;
   fetch(ctx: AdapterContext, req: MetricsRequest): Promise<Result<Raw, ProviderError>>;
   toSnapshot(raw: Raw, req: MetricsRequest): MetricsSnapshot;
 }

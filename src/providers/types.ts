@@ -75,6 +75,11 @@ export interface ProviderContext {
   fetch: typeof fetch;
   /** Rate-limit state shared by the calls of one refresh (providers/http.ts). */
   pacer?: Pacer;
+  /**
+   * Told about every HTTP answer `callProvider` gets (each 429 it waits out included) and about network
+   * errors/timeouts as `'network'`. The domain passes a closure that counts by provider (lib/telemetry.ts).
+   */
+  onResponse?: (status: number | 'network') => void;
 }
 
 export interface TokenConnect {

@@ -26,6 +26,12 @@ export interface Connection {
   lastRefreshedAt: Date | null;
   lastRefreshStatus: RefreshStatus | null;
   lastError: string | null;
+  /** Per-connection override of the hourly schedule; null = the default. */
+  refreshIntervalMinutes: number | null;
+  nextRefreshAt: Date;
+  /** Start of the current run of failed refreshes (null after a success). */
+  failingSince: Date | null;
+  consecutiveFailures: number;
 }
 
 export interface ConnectionSecrets {
@@ -52,6 +58,10 @@ const COLUMNS = [
   'last_refreshed_at',
   'last_refresh_status',
   'last_error',
+  'refresh_interval_minutes',
+  'next_refresh_at',
+  'failing_since',
+  'consecutive_failures',
 ] as const;
 
 type Row = {
@@ -73,6 +83,10 @@ type Row = {
   last_refreshed_at: Date | null;
   last_refresh_status: RefreshStatus | null;
   last_error: string | null;
+  refresh_interval_minutes: number | null;
+  next_refresh_at: Date;
+  failing_since: Date | null;
+  consecutive_failures: number;
 };
 
 const toConnection = (r: Row): Connection => ({
@@ -94,6 +108,10 @@ const toConnection = (r: Row): Connection => ({
   lastRefreshedAt: r.last_refreshed_at,
   lastRefreshStatus: r.last_refresh_status,
   lastError: r.last_error,
+  refreshIntervalMinutes: r.refresh_interval_minutes,
+  nextRefreshAt: r.next_refresh_at,
+  failingSince: r.failing_since,
+  consecutiveFailures: r.consecutive_failures,
 });
 
 /** Associated data: a ciphertext opens only in the row, provider, workspace and field it was sealed for. */
@@ -150,6 +168,11 @@ export async function upsertConnection(
       connected_by_user_id: input.connectedByUserId,
       token_refreshed_at: null,
       last_error: null,
+      // A reconnect clears the failure run and puts the connection back on its schedule at once.
+      last_refresh_status: null,
+      failing_since: null,
+      consecutive_failures: 0,
+      next_refresh_at: new Date(),
       updated_at: new Date(),
     };
     const row = existing
@@ -172,13 +195,15 @@ export async function findConnection(
   db: Db,
   workspaceId: string,
   provider: ProviderId,
+  options: { forUpdate?: boolean } = {},
 ): Promise<Connection | undefined> {
-  const r = await db
+  let q = db
     .selectFrom('helpdesk_connections')
     .select(COLUMNS)
     .where('workspace_id', '=', workspaceId)
-    .where('provider', '=', provider)
-    .executeTakeFirst();
+    .where('provider', '=', provider);
+  if (options.forUpdate) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
   return r && toConnection(r);
 }
 
@@ -238,15 +263,11 @@ export async function storeRefreshedTokens(
     .execute();
 }
 
+/** A token-refresh outcome (credentialFor): the status line only, not the metrics failure run. */
 export async function recordRefreshOutcome(
   db: Db,
   id: string,
-  outcome: {
-    status?: ConnectionStatus;
-    lastRefreshStatus: RefreshStatus;
-    lastError: string | null;
-    refreshedAt?: Date;
-  },
+  outcome: { status?: ConnectionStatus; lastRefreshStatus: RefreshStatus; lastError: string | null },
 ): Promise<void> {
   await db
     .updateTable('helpdesk_connections')
@@ -254,11 +275,135 @@ export async function recordRefreshOutcome(
       ...(outcome.status ? { status: outcome.status } : {}),
       last_refresh_status: outcome.lastRefreshStatus,
       last_error: outcome.lastError,
-      ...(outcome.refreshedAt ? { last_refreshed_at: outcome.refreshedAt } : {}),
       updated_at: new Date(),
     })
     .where('id', '=', id)
     .execute();
+}
+
+/** A metrics refresh succeeded: the failure run ends and a degraded connection is healthy again. */
+export async function recordRefreshSuccess(db: Db, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('helpdesk_connections')
+    .set({
+      status: sql<ConnectionStatus>`case when status = 'degraded' then 'ok' else status end`,
+      last_refresh_status: 'ok',
+      last_error: null,
+      last_refreshed_at: at,
+      failing_since: null,
+      consecutive_failures: 0,
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * A metrics refresh failed for good (no retry left). Extends the failure run; `status` is the new status the
+ * domain decided (needs_reauth, degraded) and `nextRefreshAt` postpones the schedule (degraded: daily).
+ */
+export async function recordRefreshFailure(
+  db: Db,
+  id: string,
+  f: {
+    at: Date;
+    lastRefreshStatus: RefreshStatus;
+    lastError: string;
+    status?: ConnectionStatus;
+    nextRefreshAt?: Date;
+  },
+): Promise<void> {
+  await db
+    .updateTable('helpdesk_connections')
+    .set({
+      ...(f.status ? { status: f.status } : {}),
+      ...(f.nextRefreshAt ? { next_refresh_at: f.nextRefreshAt } : {}),
+      last_refresh_status: f.lastRefreshStatus,
+      last_error: f.lastError,
+      failing_since: sql<Date>`coalesce(failing_since, ${f.at})`,
+      consecutive_failures: sql<number>`consecutive_failures + 1`,
+      updated_at: f.at,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setRefreshInterval(
+  db: Db,
+  id: string,
+  minutes: number | null,
+  nextRefreshAt: Date,
+): Promise<Connection> {
+  const row = await db
+    .updateTable('helpdesk_connections')
+    .set({
+      refresh_interval_minutes: minutes,
+      next_refresh_at: sql<Date>`least(next_refresh_at, ${nextRefreshAt})`,
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  return toConnection(row);
+}
+
+export interface DueConnection {
+  id: string;
+  workspaceId: string;
+  provider: ProviderId;
+  status: ConnectionStatus;
+  refreshIntervalMinutes: number | null;
+}
+
+/**
+ * Claims connections whose next slot has started, inside the caller's transaction. SKIP LOCKED lets several
+ * schedulers share the work; the caller moves `next_refresh_at` past `now` before committing.
+ */
+export async function claimDueConnections(db: Db, now: Date, limit: number): Promise<DueConnection[]> {
+  const rows = await db
+    .selectFrom('helpdesk_connections')
+    .select(['id', 'workspace_id', 'provider', 'status', 'refresh_interval_minutes'])
+    .where('status', '<>', 'needs_reauth')
+    .where('next_refresh_at', '<=', now)
+    .orderBy('next_refresh_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    workspaceId: r.workspace_id,
+    provider: r.provider,
+    status: r.status,
+    refreshIntervalMinutes: r.refresh_interval_minutes,
+  }));
+}
+
+export async function setNextRefreshTimes(db: Db, next: { id: string; at: Date }[]): Promise<void> {
+  if (next.length === 0) return;
+  await sql`update helpdesk_connections c set next_refresh_at = v.at::timestamptz
+    from (values ${sql.join(next.map((n) => sql`(${n.id}, ${n.at.toISOString()})`))}) as v(id, at)
+    where c.id = v.id`.execute(db);
+}
+
+/** Connections nothing has called for `idleSince` (no refresh, token refresh or touch): the sweep verifies them. */
+export async function listIdleConnectionIds(db: Db, idleSince: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('helpdesk_connections')
+    .select('id')
+    .where('status', '<>', 'needs_reauth')
+    .where(
+      sql<Date>`greatest(connected_at, coalesce(last_refreshed_at, connected_at), coalesce(token_refreshed_at, connected_at), coalesce(touched_at, connected_at))`,
+      '<',
+      idleSince,
+    )
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function markTouched(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('helpdesk_connections').set({ touched_at: at }).where('id', '=', id).execute();
 }
 
 export async function deleteConnection(db: Db, id: string): Promise<void> {

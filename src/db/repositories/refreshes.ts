@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../client.ts';
 import type { ProviderId, RefreshState } from '../schema.ts';
 
@@ -15,6 +16,12 @@ export interface Refresh {
   finishedAt: Date | null;
   errorCode: string | null;
   errorDetail: string | null;
+  trigger: 'manual' | 'schedule';
+  slot: Date | null;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  providerCalls: number;
+  rateLimitedCalls: number;
 }
 
 type Row = {
@@ -31,6 +38,12 @@ type Row = {
   finished_at: Date | null;
   error_code: string | null;
   error_detail: string | null;
+  trigger: 'manual' | 'schedule';
+  slot: Date | null;
+  attempts: number;
+  next_attempt_at: Date | null;
+  provider_calls: number;
+  rate_limited_calls: number;
 };
 
 const toRefresh = (r: Row): Refresh => ({
@@ -47,6 +60,12 @@ const toRefresh = (r: Row): Refresh => ({
   finishedAt: r.finished_at,
   errorCode: r.error_code,
   errorDetail: r.error_detail,
+  trigger: r.trigger,
+  slot: r.slot,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  providerCalls: r.provider_calls,
+  rateLimitedCalls: r.rate_limited_calls,
 });
 
 export async function insertRefresh(
@@ -74,19 +93,23 @@ export async function findRefresh(db: Db, id: string, workspaceId?: string): Pro
   return r && toRefresh(r);
 }
 
-export async function markRunning(db: Db, id: string): Promise<void> {
-  await db
+/** Starts an attempt: returns false when the refresh is already finished (a duplicate or late job). */
+export async function markRunning(db: Db, id: string): Promise<Refresh | undefined> {
+  const row = await db
     .updateTable('metric_refreshes')
     .set({
       state: 'running',
       started_at: new Date(),
       progress_done: 0,
       finished_at: null,
-      error_code: null,
-      error_detail: null,
+      next_attempt_at: null,
+      attempts: sql<number>`attempts + 1`,
     })
     .where('id', '=', id)
-    .execute();
+    .where('state', 'not in', ['succeeded', 'failed'])
+    .returningAll()
+    .executeTakeFirst();
+  return row && toRefresh(row);
 }
 
 export async function updateProgress(db: Db, id: string, done: number, total: number | null): Promise<void> {
@@ -97,20 +120,123 @@ export async function updateProgress(db: Db, id: string, done: number, total: nu
     .execute();
 }
 
+export interface AttemptCounts {
+  providerCalls: number;
+  rateLimitedCalls: number;
+}
+
+/** An attempt failed with a retryable code: visible as `retrying` until `retryAt`. */
+export async function markRetrying(
+  db: Db,
+  id: string,
+  r: { errorCode: string; errorDetail: string; retryAt: Date } & AttemptCounts,
+): Promise<void> {
+  await db
+    .updateTable('metric_refreshes')
+    .set({
+      state: 'retrying',
+      error_code: r.errorCode,
+      error_detail: r.errorDetail,
+      next_attempt_at: r.retryAt,
+      provider_calls: sql<number>`provider_calls + ${r.providerCalls}`,
+      rate_limited_calls: sql<number>`rate_limited_calls + ${r.rateLimitedCalls}`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Locks the refresh row for the final write; a zombie attempt finding it already finished writes nothing. */
+export async function lockRefresh(db: Db, id: string): Promise<Refresh | undefined> {
+  const r = await db
+    .selectFrom('metric_refreshes')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  return r && toRefresh(r);
+}
+
 export async function finishRefresh(
   db: Db,
   id: string,
-  outcome: { state: 'succeeded' } | { state: 'failed'; errorCode: string; errorDetail: string },
+  outcome: ({ state: 'succeeded' } | { state: 'failed'; errorCode: string; errorDetail: string }) &
+    Partial<AttemptCounts>,
 ): Promise<void> {
   await db
     .updateTable('metric_refreshes')
     .set({
       state: outcome.state,
       finished_at: new Date(),
+      next_attempt_at: null,
+      provider_calls: sql<number>`provider_calls + ${outcome.providerCalls ?? 0}`,
+      rate_limited_calls: sql<number>`rate_limited_calls + ${outcome.rateLimitedCalls ?? 0}`,
       ...(outcome.state === 'failed'
         ? { error_code: outcome.errorCode, error_detail: outcome.errorDetail }
-        : {}),
+        : { error_code: null, error_detail: null }),
     })
     .where('id', '=', id)
     .execute();
+}
+
+export interface ScheduledRefresh {
+  id: string;
+  connectionId: string;
+  workspaceId: string;
+  provider: ProviderId;
+  slot: Date;
+}
+
+/**
+ * One refresh row per (connection, slot); a slot already taken (another scheduler, a restart) is skipped by the
+ * unique index, and so is a connection whose previous refresh has not finished yet (no pile-up behind a slow
+ * helpdesk). The first refresh of a connection backfills `backfillWeeks`. Returns the ids inserted.
+ */
+export async function insertScheduledRefreshes(
+  db: Db,
+  rows: ScheduledRefresh[],
+  options: { backfillWeeks: number; staleBefore: Date },
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const values = sql.join(
+    rows.map(
+      (r) =>
+        sql`(${r.id}, ${r.workspaceId}, ${r.provider}::provider_id, ${r.slot.toISOString()}::timestamptz)`,
+    ),
+  );
+  const result = await sql<{ id: string }>`
+    insert into metric_refreshes (id, workspace_id, provider, requested_by, history_weeks, trigger, slot)
+    select v.id, v.workspace_id, v.provider, 'schedule',
+      case when exists (
+        select 1 from metric_snapshots s
+        where s.workspace_id = v.workspace_id and s.provider = v.provider and s.period like 'week:%'
+      ) then 1 else ${options.backfillWeeks}::int end,
+      'schedule', v.slot
+    from (values ${values}) as v(id, workspace_id, provider, slot)
+    where not exists (
+      select 1 from metric_refreshes r
+      where r.workspace_id = v.workspace_id and r.provider = v.provider
+        and r.state in ('queued', 'running', 'retrying') and r.queued_at > ${options.staleBefore}
+    )
+    on conflict (workspace_id, provider, slot) where slot is not null do nothing
+    returning id`.execute(db);
+  return result.rows.map((r) => r.id);
+}
+
+/**
+ * Refreshes left unfinished far beyond any lease (every pg-boss retry of their job died with its worker) are
+ * failed, so they stop blocking their connection's schedule and say what happened.
+ */
+export async function failAbandonedRefreshes(db: Db, before: Date): Promise<number> {
+  const r = await db
+    .updateTable('metric_refreshes')
+    .set({
+      state: 'failed',
+      finished_at: new Date(),
+      error_code: 'worker_lost',
+      error_detail: 'the refresh did not finish: every worker that ran it stopped before the end',
+    })
+    .where('state', 'in', ['running', 'retrying'])
+    .where(sql<Date>`coalesce(next_attempt_at, started_at)`, '<', before)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }

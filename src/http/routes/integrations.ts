@@ -8,11 +8,13 @@ import {
   ConnectionSchema,
   DisconnectQuerySchema,
   ProviderParamSchema,
+  ScheduleBodySchema,
   StartQuerySchema,
   StartResponseSchema,
   TokenBodySchema,
 } from '../../contracts/integrations.ts';
 import { listAudit } from '../../domain/audit.ts';
+import { intervalOf, minIntervalOf, setRefreshInterval } from '../../domain/schedule.ts';
 import * as connections from '../../domain/connections.ts';
 import { findMembership } from '../../db/repositories/memberships.ts';
 import { hasRole } from '../../domain/roles.ts';
@@ -35,11 +37,26 @@ export const connectionDto = (c: connections.Connection) => ({
   account: c.accountId ? { id: c.accountId, name: c.accountName ?? c.accountId } : null,
   params: c.params,
   sandbox: c.isSandbox,
+  schedule: {
+    refreshIntervalMinutes: c.refreshIntervalMinutes,
+    effectiveIntervalMinutes: intervalOf(c),
+    minIntervalMinutes: minIntervalOf(c.provider),
+    nextRefreshAt: c.nextRefreshAt.toISOString(),
+    failingSince: iso(c.failingSince),
+    consecutiveFailures: c.consecutiveFailures,
+  },
 });
 
 export const connectionsDepsOf = (c: Context<AppEnv>): connections.ConnectionsDeps => {
   const d = c.var.deps;
-  return { db: d.db, keyring: d.keyring, config: d.config, logger: c.var.logger, resolve: d.resolveProvider };
+  return {
+    db: d.db,
+    keyring: d.keyring,
+    config: d.config,
+    logger: c.var.logger,
+    resolve: d.resolveProvider,
+    jobs: d.jobs,
+  };
 };
 
 const list = defineRoute('member', {
@@ -60,6 +77,18 @@ const remove = defineRoute('admin', {
     'Disconnect: revoke at the helpdesk where it offers revocation, then destroy the stored credential',
   request: { query: DisconnectQuerySchema },
   responses: { 204: { description: 'Disconnected' } },
+});
+
+const schedule = defineRoute('admin', {
+  method: 'patch',
+  path: '/integrations/connections',
+  tags: ['Integrations'],
+  summary: "Set a connection's refresh interval (bounded by the helpdesk's rate limits; null = hourly)",
+  request: {
+    query: DisconnectQuerySchema,
+    body: { required: true, content: { 'application/json': { schema: ScheduleBodySchema } } },
+  },
+  responses: { 200: { description: 'The connection', ...json(ConnectionSchema) } },
 });
 
 const start = defineRoute('admin', {
@@ -145,6 +174,16 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
       c.req.valid('query').provider,
     );
     return c.body(null, 204);
+  });
+
+  app.openapi(schedule, async (c) => {
+    const updated = await setRefreshInterval(
+      connectionsDepsOf(c),
+      workspacePrincipalOf(c),
+      c.req.valid('query').provider,
+      c.req.valid('json').refreshIntervalMinutes,
+    );
+    return c.json(connectionDto(updated), 200);
   });
 
   app.openapi(start, async (c) => {

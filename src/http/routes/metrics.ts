@@ -37,6 +37,12 @@ export const refreshDto = (r: metrics.Refresh) => ({
   finishedAt: iso(r.finishedAt),
   durationMs: r.startedAt && r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
   error: r.errorCode ? { code: r.errorCode, message: r.errorDetail ?? r.errorCode } : null,
+  trigger: r.trigger,
+  slot: iso(r.slot),
+  attempts: r.attempts,
+  nextAttemptAt: iso(r.nextAttemptAt),
+  providerCalls: r.providerCalls,
+  rateLimitedCalls: r.rateLimitedCalls,
 });
 
 const refresh = defineRoute('admin', {
@@ -104,7 +110,7 @@ export function registerMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
       provider,
       actor: caller,
     });
-    await c.var.deps.jobs.enqueueRefresh({ refreshId: r.id });
+    await c.var.deps.jobs.send('metricsRefresh', { refreshId: r.id });
     return c.json({ refreshId: r.id }, 202);
   });
 

@@ -367,6 +367,9 @@ export function toFrontSnapshot(raw: FrontRaw, req: MetricsRequest): MetricsSnap
 }
 
 export const frontMetrics: MetricsAdapter<FrontRaw> = {
+  // 50 requests/min per company on Starter, shared with the customer's other tools, and analytics exports are
+  // built asynchronously (https://dev.frontapp.com/docs/rate-limiting): no more often than every 15 minutes.
+  minRefreshIntervalMinutes: 15,
   fetch: fetchFront,
   toSnapshot: toFrontSnapshot,
 };

@@ -170,6 +170,9 @@ export function toSnapshot(raw: IntercomMetricsRaw, req: MetricsRequest): Metric
 }
 
 export const intercomMetrics: MetricsAdapter<IntercomMetricsRaw> = {
+  // 10,000 calls/min per app, 25,000 per workspace (https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting);
+  // a refresh is ~1 search call per 150 conversations, so every 5 minutes is well inside it.
+  minRefreshIntervalMinutes: 5,
   fetch: fetchRaw,
   toSnapshot,
 };

@@ -232,6 +232,10 @@ export function plainSnapshot(raw: PlainRaw, req: MetricsRequest): MetricsSnapsh
 }
 
 export const plainMetrics: MetricsAdapter<PlainRaw> = {
+  // 450 requests/min per workspace on the smallest plans
+  // (https://plain.support.site/article/understanding-rate-limits-and-their-impact-on-api-usage-jwz2h8psnkd6tgbyo8acorre);
+  // a refresh pages threads 100 at a time, so 10 minutes leaves the workspace's own tools room.
+  minRefreshIntervalMinutes: 10,
   fetch: fetchPlain,
   toSnapshot: plainSnapshot,
 };

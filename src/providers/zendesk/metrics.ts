@@ -323,6 +323,9 @@ export function toSnapshot(raw: ZendeskMetricsRaw, req: MetricsRequest): Metrics
 }
 
 export const zendeskMetrics: MetricsAdapter<ZendeskMetricsRaw> = {
+  // Incremental exports are limited to 10 requests/min per account
+  // (https://developer.zendesk.com/api-reference/introduction/rate-limits/): every 15 minutes at most.
+  minRefreshIntervalMinutes: 15,
   fetch: fetchRaw,
   toSnapshot,
 };

@@ -1,0 +1,72 @@
+import { z } from '@hono/zod-openapi';
+
+/** Must list the same types as WEBHOOK_EVENTS in src/domain/webhooks.ts (the routes do not compile otherwise). */
+export const WebhookEventSchema = z
+  .enum([
+    'connection.needs_reauth',
+    'connection.recovered',
+    'refresh.failed',
+    'refresh.succeeded',
+    'metrics.updated',
+  ])
+  .openapi('WebhookEvent');
+
+export const CreateWebhookBodySchema = z
+  .strictObject({
+    url: z.string().min(1).max(2048).openapi({
+      description:
+        'http(s) URL that must resolve to public addresses only (docs/webhooks.md: DESKPULSE_WEBHOOK_ALLOWED_NETWORKS)',
+      example: 'https://hooks.example.com/deskpulse',
+    }),
+    events: z
+      .array(WebhookEventSchema)
+      .min(1, 'subscribe to at least one event')
+      .refine((events) => new Set(events).size === events.length, 'events must be unique'),
+  })
+  .openapi('CreateWebhook');
+
+export const WebhookSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(WebhookEventSchema),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('Webhook');
+
+export const CreatedWebhookSchema = WebhookSchema.extend({
+  secret: z.string().openapi({
+    description:
+      'Signing secret (`whsec_…`). Shown once; store it now. See docs/webhooks.md to verify deliveries.',
+  }),
+}).openapi('CreatedWebhook');
+
+export const WebhookParamSchema = z.object({
+  id: z.string().regex(/^wh_[0-9a-f]{20}$/, 'must be a webhook id'),
+});
+
+export const DeliveriesQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const WebhookAttemptSchema = z
+  .object({
+    at: z.iso.datetime(),
+    statusCode: z.number().int().nullable(),
+    error: z.string().nullable(),
+    durationMs: z.number().int(),
+  })
+  .openapi('WebhookAttempt');
+
+export const WebhookDeliverySchema = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    state: z.enum(['pending', 'succeeded', 'failed']),
+    attempts: z.array(WebhookAttemptSchema),
+    nextAttemptAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    deliveredAt: z.iso.datetime().nullable(),
+  })
+  .openapi('WebhookDelivery');

@@ -1,0 +1,280 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../../emulators/dataset/generate.ts';
+import * as refreshes from '../db/repositories/refreshes.ts';
+import type { ProviderId } from '../providers/types.ts';
+import {
+  createTestApp,
+  seedTokenConnections,
+  seedWorkspace,
+  startHelpdesks,
+  waitFor,
+  type TestApp,
+  type TestHelpdesks,
+} from '../../test/helpers.ts';
+import { requestRefresh, runRefresh, type Refresh } from './metrics.ts';
+import { scheduleDue } from './schedule.ts';
+
+/** Issue 6: per-connection intervals, the retry policy by error code, degraded back-off, needs_reauth. */
+let helpdesks: TestHelpdesks;
+let t: TestApp;
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+beforeAll(async () => {
+  helpdesks = await startHelpdesks(() => ({
+    dataset: generateDataset({ seed: 4, conversations: 60, now: Date.now() }),
+    apiTokens: Array.from({ length: 10 }, (_, i) => ({ token: `sched-token-${i}` })),
+  }));
+  t = await createTestApp(
+    {
+      ...helpdesks.env,
+      DESKPULSE_RETRY_BASE_SECONDS: '0.05',
+      DESKPULSE_RETRY_MAX_SECONDS: '0.2',
+      DESKPULSE_DEGRADED_AFTER_DAYS: '3',
+    },
+    { worker: true },
+  );
+}, 60_000);
+afterAll(async () => {
+  await t.close();
+  await helpdesks.close();
+});
+
+const schedulerDeps = () => ({
+  db: t.deps.db,
+  jobs: t.deps.jobs,
+  config: t.deps.config,
+  logger: t.deps.logger,
+});
+const connectionsDeps = () => ({ ...t.deps, resolve: t.deps.resolveProvider });
+
+async function refreshNow(workspaceId: string, provider: 'front' | 'intercom'): Promise<Refresh> {
+  const r = await requestRefresh(connectionsDeps(), {
+    workspaceId,
+    provider,
+    actor: { kind: 'system', label: 'test' },
+  });
+  await t.deps.jobs.send('metricsRefresh', { refreshId: r.id });
+  let final: Refresh | undefined;
+  await waitFor(
+    'the refresh to finish',
+    async () => {
+      final = await refreshes.findRefresh(t.deps.db, r.id);
+      return final?.state === 'succeeded' || final?.state === 'failed';
+    },
+    30_000,
+  );
+  if (!final) throw new Error('no refresh');
+  return final;
+}
+
+const connectionRow = (id: string) =>
+  t.deps.db.selectFrom('helpdesk_connections').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const auditActions = async (workspaceId: string) =>
+  (
+    await t.deps.db
+      .selectFrom('audit_events')
+      .select(['action', 'outcome'])
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute()
+  ).map((a) => `${a.action}:${a.outcome}`);
+
+describe('per-connection refresh interval', () => {
+  it('PATCH /integrations/connections bounds the interval by the helpdesk and reschedules', async () => {
+    const { keys, workspace } = await seedWorkspace(t, 'Interval');
+    await t.request('/integrations/front/token', {
+      method: 'POST',
+      key: keys.admin,
+      json: { apiToken: 'sched-token-0' },
+    });
+    const patch = (body: unknown, provider = 'front', key = keys.admin) =>
+      t.request(`/integrations/connections?provider=${provider}`, { method: 'PATCH', key, json: body });
+
+    const tooOften = await patch({ refreshIntervalMinutes: 10 });
+    expect(tooOften.status).toBe(400);
+    const error = ((await tooOften.json()) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('invalid_body');
+    expect(error.message).toMatch(/between 15 and 1440/);
+    expect((await patch({ refreshIntervalMinutes: 1441 })).status).toBe(400);
+    expect((await patch({ refreshIntervalMinutes: 30.5 })).status).toBe(400);
+    expect((await patch({ refreshIntervalMinutes: 30, extra: 1 })).status).toBe(400);
+    expect((await patch({ refreshIntervalMinutes: 30 }, 'zendesk')).status).toBe(404);
+    expect((await patch({ refreshIntervalMinutes: 30 }, 'front', keys.member)).status).toBe(403);
+
+    const ok = await patch({ refreshIntervalMinutes: 30 });
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { schedule: Record<string, unknown> };
+    expect(body.schedule).toMatchObject({
+      refreshIntervalMinutes: 30,
+      effectiveIntervalMinutes: 30,
+      minIntervalMinutes: 15,
+      failingSince: null,
+      consecutiveFailures: 0,
+    });
+    const list = (await (await t.request('/integrations/connections', { key: keys.member })).json()) as {
+      connections: { schedule: { refreshIntervalMinutes: number | null } }[];
+    };
+    expect(list.connections[0]?.schedule.refreshIntervalMinutes).toBe(30);
+
+    // Two slots an interval apart inside one hour → two scheduled refreshes for this connection.
+    const settled = () =>
+      waitFor('scheduled refreshes to finish', async () => {
+        const open = await t.deps.db
+          .selectFrom('metric_refreshes')
+          .select('id')
+          .where('workspace_id', '=', workspace.id)
+          .where('state', 'in', ['queued', 'running', 'retrying'])
+          .execute();
+        return open.length === 0;
+      });
+    const start = Date.now();
+    await scheduleDue(schedulerDeps(), new Date(start));
+    await settled();
+    await scheduleDue(schedulerDeps(), new Date(start + 30 * MINUTE));
+    await scheduleDue(schedulerDeps(), new Date(start + 31 * MINUTE));
+    await settled();
+    const rows = await t.deps.db
+      .selectFrom('metric_refreshes')
+      .select(['slot', 'state'])
+      .where('workspace_id', '=', workspace.id)
+      .where('trigger', '=', 'schedule')
+      .orderBy('slot')
+      .execute();
+    expect(rows.map((r) => r.state)).toEqual(['succeeded', 'succeeded']);
+    expect((rows[1]?.slot?.getTime() ?? 0) - (rows[0]?.slot?.getTime() ?? 0)).toBe(30 * MINUTE);
+
+    const reset = await patch({ refreshIntervalMinutes: null });
+    expect(((await reset.json()) as { schedule: Record<string, unknown> }).schedule).toMatchObject({
+      refreshIntervalMinutes: null,
+      effectiveIntervalMinutes: 60,
+    });
+    expect(await auditActions(workspace.id)).toContain('connection.schedule:ok');
+  });
+});
+
+describe('retry policy by error code', () => {
+  it('retries upstream_unavailable with backoff and succeeds on a later attempt', async () => {
+    const [c] = await seedTokenConnections(t, [{ provider: 'front', token: 'sched-token-1' }]);
+    if (!c) throw new Error('no connection');
+    helpdesks.emulators.front.knobs.failDataNext = 2;
+    const done = await refreshNow(c.workspaceId, 'front');
+    expect(done, JSON.stringify(done)).toMatchObject({ state: 'succeeded', attempts: 3, errorCode: null });
+    expect(done.rateLimitedCalls).toBe(0);
+    expect(done.providerCalls).toBeGreaterThan(2);
+    expect((await connectionRow(c.connectionId)).last_refresh_status).toBe('ok');
+  });
+
+  it('never retries unauthorized: one attempt, needs_reauth, and the schedule skips the connection', async () => {
+    const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'revoked-or-unknown-token' }]);
+    if (!c) throw new Error('no connection');
+    const done = await refreshNow(c.workspaceId, 'intercom');
+    expect(done).toMatchObject({ state: 'failed', attempts: 1, errorCode: 'unauthorized' });
+    const row = await connectionRow(c.connectionId);
+    expect(row.status).toBe('needs_reauth');
+    expect(await auditActions(c.workspaceId)).toContain('connection.refresh_failed:needs_reauth');
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({ next_refresh_at: new Date(0) })
+      .where('id', '=', c.connectionId)
+      .execute();
+    await scheduleDue(schedulerDeps(), new Date());
+    const scheduled = await t.deps.db
+      .selectFrom('metric_refreshes')
+      .select('id')
+      .where('workspace_id', '=', c.workspaceId)
+      .where('trigger', '=', 'schedule')
+      .execute();
+    expect(scheduled).toEqual([]);
+  });
+
+  it('fails unexpected_response visibly without retrying', async () => {
+    // A helpdesk answering in a shape its spec does not allow (schema drift).
+    const drift = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: 'conversation.list', conversations: 'not a list' }));
+    });
+    await new Promise<void>((r) => drift.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(drift.address() as AddressInfo).port}`;
+    try {
+      const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'sched-token-4' }]);
+      if (!c) throw new Error('no connection');
+      const deps = {
+        ...connectionsDeps(),
+        resolve: (id: ProviderId) => {
+          const r = t.deps.resolveProvider(id);
+          return {
+            ...r,
+            settings: { ...r.settings, endpoints: () => ({ ...r.settings.endpoints({}), apiBaseUrl: url }) },
+          };
+        },
+      };
+      const r = await requestRefresh(deps, {
+        workspaceId: c.workspaceId,
+        provider: 'intercom',
+        actor: { kind: 'system', label: 'test' },
+      });
+      const done = await runRefresh(deps, r.id);
+      expect(done).toMatchObject({ state: 'failed', attempts: 1, errorCode: 'unexpected_response' });
+      expect(done.errorDetail).toMatch(/unexpected response shape/);
+      const row = await connectionRow(c.connectionId);
+      expect(row).toMatchObject({
+        status: 'ok',
+        last_refresh_status: 'unexpected_response',
+        consecutive_failures: 1,
+      });
+      expect(row.last_error).toMatch(/refresh failed: unexpected response shape/);
+    } finally {
+      drift.close();
+    }
+  });
+});
+
+describe('degraded connections', () => {
+  it('become degraded after N failed days, back off to daily, and recover on the next success', async () => {
+    const [c] = await seedTokenConnections(t, [{ provider: 'front', token: 'sched-token-3' }]);
+    if (!c) throw new Error('no connection');
+    // Failing since four days ago (N = 3).
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({
+        failing_since: new Date(Date.now() - 4 * DAY),
+        consecutive_failures: 90,
+        last_refresh_status: 'upstream_unavailable',
+      })
+      .where('id', '=', c.connectionId)
+      .execute();
+    helpdesks.emulators.front.knobs.failDataNext = 1000;
+    const failed = await refreshNow(c.workspaceId, 'front');
+    helpdesks.emulators.front.knobs.failDataNext = 0;
+    expect(failed).toMatchObject({ state: 'failed', attempts: 5, errorCode: 'upstream_unavailable' });
+    const degraded = await connectionRow(c.connectionId);
+    expect(degraded.status).toBe('degraded');
+    expect(degraded.consecutive_failures).toBe(91);
+    expect(degraded.next_refresh_at.getTime()).toBeGreaterThan(Date.now() + DAY - 5 * MINUTE);
+    expect(await auditActions(c.workspaceId)).toContain('connection.degraded:degraded');
+
+    // The hourly tick leaves it alone; a day later it is tried again, on a daily slot.
+    await scheduleDue(schedulerDeps(), new Date(Date.now() + 2 * 3_600_000));
+    const hourly = await t.deps.db
+      .selectFrom('metric_refreshes')
+      .select('id')
+      .where('workspace_id', '=', c.workspaceId)
+      .where('trigger', '=', 'schedule')
+      .execute();
+    expect(hourly).toEqual([]);
+
+    const recovered = await refreshNow(c.workspaceId, 'front');
+    expect(recovered.state).toBe('succeeded');
+    const row = await connectionRow(c.connectionId);
+    expect(row).toMatchObject({
+      status: 'ok',
+      failing_since: null,
+      consecutive_failures: 0,
+      last_refresh_status: 'ok',
+    });
+    expect(await auditActions(c.workspaceId)).toContain('connection.recovered:ok');
+  });
+});

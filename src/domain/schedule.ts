@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/index.ts';
+import type { Db } from '../db/client.ts';
+import * as repo from '../db/repositories/connections.ts';
+import * as refreshes from '../db/repositories/refreshes.ts';
+import type { JobQueue } from '../jobs/catalog.ts';
+import type { Logger } from '../lib/logger.ts';
+import { AppError } from '../lib/app-error.ts';
+import { providers } from '../providers/index.ts';
+import type { ProviderId } from '../providers/types.ts';
+import { recordAudit } from './audit.ts';
+import type { ConnectionsDeps } from './connections.ts';
+import { newId } from './ids.ts';
+import type { WorkspacePrincipal } from './roles.ts';
+import { BACKFILL_WEEKS } from './metrics.ts';
+
+/** The seed's promise: every connection refreshes hourly unless its interval is overridden. */
+export const DEFAULT_INTERVAL_MINUTES = 60;
+/** A degraded connection (failing for days) is tried once a day until a success or a reconnect. */
+export const DEGRADED_INTERVAL_MINUTES = 24 * 60;
+export const MAX_INTERVAL_MINUTES = 24 * 60;
+const BATCH = 500;
+const MINUTE_MS = 60_000;
+
+export interface SchedulerDeps {
+  db: Db;
+  jobs: JobQueue;
+  config: Config;
+  logger: Logger;
+}
+
+export const intervalOf = (c: Pick<repo.DueConnection, 'status' | 'refreshIntervalMinutes'>) =>
+  c.status === 'degraded'
+    ? DEGRADED_INTERVAL_MINUTES
+    : (c.refreshIntervalMinutes ?? DEFAULT_INTERVAL_MINUTES);
+
+/**
+ * The slot a connection is in at `now`. Slots are `interval` long and offset per connection by a stable hash of
+ * its id, so 10,000 hourly connections spread over the hour instead of all starting at :00 — and any scheduler,
+ * at any instant inside the slot, computes the same slot start, which is what the unique index deduplicates on.
+ */
+export function slotStart(connectionId: string, now: Date, intervalMinutes: number): Date {
+  const period = intervalMinutes * MINUTE_MS;
+  const offset = createHash('sha256').update(connectionId).digest().readUInt32BE(0) % period;
+  return new Date(Math.floor((now.getTime() - offset) / period) * period + offset);
+}
+
+/**
+ * The fan-out the minute cron runs: claims every connection whose slot has started (SKIP LOCKED, so schedulers
+ * in several processes split the work), writes one refresh per (connection, slot) — the unique index drops a slot
+ * someone already took — moves each connection's next slot forward, and queues the jobs, all in one transaction
+ * per batch: a crash leaves either everything or nothing.
+ */
+export async function scheduleDue(deps: SchedulerDeps, now: Date): Promise<{ scheduled: number }> {
+  let scheduled = 0;
+  for (;;) {
+    const claimed = await deps.db.transaction().execute(async (trx) => {
+      const due = await repo.claimDueConnections(trx, now, BATCH);
+      const planned = due.map((c) => {
+        const interval = intervalOf(c);
+        const slot = slotStart(c.id, now, interval);
+        return { c, slot, next: new Date(slot.getTime() + interval * MINUTE_MS) };
+      });
+      const ids = await refreshes.insertScheduledRefreshes(
+        trx,
+        planned.map(({ c, slot }) => ({
+          id: newId('ref'),
+          connectionId: c.id,
+          workspaceId: c.workspaceId,
+          provider: c.provider satisfies ProviderId,
+          slot,
+        })),
+        {
+          backfillWeeks: BACKFILL_WEEKS,
+          staleBefore: new Date(now.getTime() - DEGRADED_INTERVAL_MINUTES * MINUTE_MS),
+        },
+      );
+      await repo.setNextRefreshTimes(
+        trx,
+        planned.map((p) => ({ id: p.c.id, at: p.next })),
+      );
+      await deps.jobs.sendMany(
+        'metricsRefresh',
+        ids.map((refreshId) => ({ refreshId })),
+        { trx },
+      );
+      scheduled += ids.length;
+      return due.length;
+    });
+    if (claimed < BATCH) break;
+  }
+  // Refreshes whose every worker died long ago stop blocking their connection's next slot.
+  const abandoned = await refreshes.failAbandonedRefreshes(
+    deps.db,
+    // Wall clock, not `now`: callers may schedule for another instant (tests, catch-up), leases run on real time.
+    new Date(Date.now() - 3 * deps.config.jobs.leaseSeconds * 1000),
+  );
+  if (scheduled > 0 || abandoned > 0) deps.logger.info({ scheduled, abandoned }, 'refreshes scheduled');
+  return { scheduled };
+}
+
+/** The shortest interval a helpdesk's rate limits allow for a connection's schedule (see each metrics adapter). */
+export const minIntervalOf = (provider: ProviderId): number =>
+  providers[provider].metrics?.minRefreshIntervalMinutes ?? DEFAULT_INTERVAL_MINUTES;
+
+/** `PATCH /integrations/connections?provider=`: a per-connection interval, or null to go back to hourly. */
+export async function setRefreshInterval(
+  deps: Pick<ConnectionsDeps, 'db'>,
+  caller: WorkspacePrincipal,
+  provider: ProviderId,
+  minutes: number | null,
+): Promise<repo.Connection> {
+  const connection = await repo.findConnection(deps.db, caller.workspaceId, provider);
+  if (!connection) throw new AppError('not_found', `no ${provider} connection in this workspace`);
+  const min = minIntervalOf(provider);
+  if (minutes !== null && (minutes < min || minutes > MAX_INTERVAL_MINUTES)) {
+    throw new AppError(
+      'invalid_body',
+      `refreshIntervalMinutes for ${provider} must be between ${min} and ${MAX_INTERVAL_MINUTES} (its rate limits allow no more often than every ${min} minutes)`,
+      [{ path: 'refreshIntervalMinutes', message: `must be between ${min} and ${MAX_INTERVAL_MINUTES}` }],
+    );
+  }
+  const interval = minutes ?? DEFAULT_INTERVAL_MINUTES;
+  // A shorter interval takes effect at once; a longer one after the slot already planned.
+  const updated = await repo.setRefreshInterval(
+    deps.db,
+    connection.id,
+    minutes,
+    new Date(Date.now() + interval * MINUTE_MS),
+  );
+  await recordAudit(deps.db, {
+    workspaceId: caller.workspaceId,
+    actor: caller,
+    action: 'connection.schedule',
+    provider,
+    outcome: 'ok',
+    detail:
+      minutes === null ? 'refresh interval reset to hourly' : `refresh interval set to ${minutes} minutes`,
+  });
+  return updated;
+}

@@ -1,0 +1,96 @@
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  CreatedWebhookSchema,
+  CreateWebhookBodySchema,
+  DeliveriesQuerySchema,
+  WebhookDeliverySchema,
+  WebhookParamSchema,
+  WebhookSchema,
+} from '../../contracts/webhooks.ts';
+import * as webhooks from '../../domain/webhooks.ts';
+import { workspacePrincipalOf } from '../authorize.ts';
+import type { AppEnv } from '../env.ts';
+import { defineRoute, jsonContent as json } from '../route.ts';
+
+const create = defineRoute('admin', {
+  method: 'post',
+  path: '/webhooks',
+  tags: ['Webhooks'],
+  summary: 'Register a webhook endpoint (the signing secret is shown once)',
+  request: { body: { ...json(CreateWebhookBodySchema), required: true } },
+  responses: { 201: { description: 'Created', ...json(CreatedWebhookSchema) } },
+});
+
+const list = defineRoute('admin', {
+  method: 'get',
+  path: '/webhooks',
+  tags: ['Webhooks'],
+  summary: "The workspace's webhook endpoints (never their secrets)",
+  responses: { 200: { description: 'Endpoints', ...json(z.object({ webhooks: z.array(WebhookSchema) })) } },
+});
+
+const remove = defineRoute('admin', {
+  method: 'delete',
+  path: '/webhooks/{id}',
+  tags: ['Webhooks'],
+  summary: 'Delete a webhook endpoint and its delivery log',
+  request: { params: WebhookParamSchema },
+  responses: { 204: { description: 'Deleted' } },
+});
+
+const deliveries = defineRoute('admin', {
+  method: 'get',
+  path: '/webhooks/{id}/deliveries',
+  tags: ['Webhooks'],
+  summary: "An endpoint's deliveries, newest first, each with its attempts",
+  request: { params: WebhookParamSchema, query: DeliveriesQuerySchema },
+  responses: {
+    200: { description: 'Deliveries', ...json(z.object({ deliveries: z.array(WebhookDeliverySchema) })) },
+  },
+});
+
+const webhookDto = (w: webhooks.WebhookEndpoint) => ({
+  id: w.id,
+  url: w.url,
+  events: w.events,
+  createdAt: w.createdAt.toISOString(),
+});
+
+const deliveryDto = (d: webhooks.WebhookDelivery) => ({
+  id: d.id,
+  eventId: d.eventId,
+  eventType: d.eventType,
+  state: d.state,
+  attempts: d.attempts,
+  nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+  createdAt: d.createdAt.toISOString(),
+  deliveredAt: d.deliveredAt?.toISOString() ?? null,
+});
+
+export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(create, async (c) => {
+    const { endpoint, secret } = await webhooks.registerWebhook(
+      c.var.deps,
+      workspacePrincipalOf(c),
+      c.req.valid('json'),
+    );
+    return c.json({ ...webhookDto(endpoint), secret }, 201);
+  });
+  app.openapi(list, async (c) => {
+    const all = await webhooks.listWebhooks(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
+    return c.json({ webhooks: all.map(webhookDto) }, 200);
+  });
+  app.openapi(remove, async (c) => {
+    await webhooks.deleteWebhookAs(c.var.deps.db, workspacePrincipalOf(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+  app.openapi(deliveries, async (c) => {
+    const list = await webhooks.listWebhookDeliveries(
+      c.var.deps.db,
+      workspacePrincipalOf(c).workspaceId,
+      c.req.valid('param').id,
+      c.req.valid('query').limit,
+    );
+    return c.json({ deliveries: list.map(deliveryDto) }, 200);
+  });
+}

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../../emulators/dataset/generate.ts';
+import * as refreshes from '../db/repositories/refreshes.ts';
+import { requestRefresh } from '../domain/metrics.ts';
+import {
+  cliEnv,
+  createTestApp,
+  seedTokenConnections,
+  startHelpdesks,
+  waitFor,
+  type TestApp,
+  type TestHelpdesks,
+} from '../../test/helpers.ts';
+
+/**
+ * Issue 6, crash safety: a worker killed with SIGKILL mid-refresh. Its job is retried by another worker once the
+ * lease expires, and exactly one snapshot per (connection, period) results — nothing doubled, nothing partial.
+ */
+const BIN = path.resolve('bin/deskpulse.js');
+const LEASE_SECONDS = '8';
+
+let helpdesks: TestHelpdesks;
+let t: TestApp;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  helpdesks = await startHelpdesks(() => ({
+    dataset: generateDataset({ seed: 21, conversations: 2000, now: Date.now() }),
+    apiTokens: [{ token: 'crash-intercom-token' }],
+  }));
+  // ~16 paged calls at 150 ms each: a refresh runs for a few seconds, long enough to be killed in the middle.
+  helpdesks.emulators.intercom.knobs.latencyMs = 150;
+  // The lease is part of the job, set by whoever enqueues it (this process).
+  t = await createTestApp(
+    { ...helpdesks.env, DESKPULSE_REFRESH_LEASE_SECONDS: LEASE_SECONDS },
+    { worker: false },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await t.close();
+  await helpdesks.close();
+});
+
+function worker(): ChildProcess {
+  const child = spawn(process.execPath, [BIN, 'worker'], {
+    env: cliEnv(t, helpdesks, {
+      LOG_LEVEL: 'warn',
+      DESKPULSE_SCHEDULER: '0',
+      DESKPULSE_JOB_MAINTENANCE_SECONDS: '1',
+    }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+describe('a worker killed mid-refresh', () => {
+  it('is retried after its lease expires and leaves exactly one snapshot per period', async () => {
+    const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'crash-intercom-token' }]);
+    if (!c) throw new Error('no connection');
+    const deps = { ...t.deps, resolve: t.deps.resolveProvider };
+    const refresh = await requestRefresh(deps, {
+      workspaceId: c.workspaceId,
+      provider: 'intercom',
+      actor: { kind: 'system', label: 'test' },
+    });
+    await t.deps.jobs.send('metricsRefresh', { refreshId: refresh.id });
+
+    const first = worker();
+    await waitFor(
+      'the refresh to be under way',
+      async () => ((await refreshes.findRefresh(t.deps.db, refresh.id))?.progressDone ?? 0) > 0,
+    );
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    const killed = await refreshes.findRefresh(t.deps.db, refresh.id);
+    expect(killed?.state).toBe('running');
+    expect(killed?.attempts).toBe(1);
+    const before = await t.deps.db
+      .selectFrom('metric_snapshots')
+      .select('period')
+      .where('workspace_id', '=', c.workspaceId)
+      .execute();
+    expect(before).toEqual([]);
+
+    worker();
+    await waitFor(
+      'the retried refresh to finish',
+      async () => {
+        const r = await refreshes.findRefresh(t.deps.db, refresh.id);
+        return r?.state === 'succeeded' || r?.state === 'failed';
+      },
+      60_000,
+    );
+    const done = await refreshes.findRefresh(t.deps.db, refresh.id);
+    expect(done?.state).toBe('succeeded');
+    expect(done?.attempts).toBe(2);
+    const rows = await t.deps.db
+      .selectFrom('metric_snapshots')
+      .select(['period', 'refresh_id'])
+      .where('workspace_id', '=', c.workspaceId)
+      .execute();
+    const periods = rows.map((r) => r.period);
+    expect(new Set(periods).size).toBe(periods.length);
+    expect(periods).toHaveLength(13); // current + 12 backfilled weeks
+    expect(rows.every((r) => r.refresh_id === refresh.id)).toBe(true);
+    const connection = await t.deps.db
+      .selectFrom('helpdesk_connections')
+      .select(['status', 'last_refresh_status', 'consecutive_failures'])
+      .where('id', '=', c.connectionId)
+      .executeTakeFirstOrThrow();
+    expect(connection).toEqual({ status: 'ok', last_refresh_status: 'ok', consecutive_failures: 0 });
+  }, 120_000);
+});

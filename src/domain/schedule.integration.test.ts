@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../emulators/dataset/generate.ts';
@@ -25,7 +26,7 @@ const MINUTE = 60_000;
 beforeAll(async () => {
   helpdesks = await startHelpdesks(() => ({
     dataset: generateDataset({ seed: 4, conversations: 60, now: Date.now() }),
-    apiTokens: Array.from({ length: 10 }, (_, i) => ({ token: `sched-token-${i}` })),
+    apiTokens: Array.from({ length: 12 }, (_, i) => ({ token: `sched-token-${i}` })),
   }));
   t = await createTestApp(
     {
@@ -228,6 +229,85 @@ describe('retry policy by error code', () => {
       expect(row.last_error).toMatch(/refresh failed: unexpected response shape/);
     } finally {
       drift.close();
+    }
+  });
+});
+
+describe('rate limits', () => {
+  it('waits out a 429 storm inside the refresh and finishes, never drawing more than a few 429s each', async () => {
+    const emulator = helpdesks.emulators.intercom;
+    const saved = emulator.knobs.rateLimit;
+    emulator.knobs.rateLimit = { limit: 3, windowMs: 1500 };
+    const before = { ...emulator.stats };
+    try {
+      const fleet = await seedTokenConnections(
+        t,
+        [5, 6, 7, 8].map((i) => ({ provider: 'intercom' as const, token: `sched-token-${i}` })),
+      );
+      const requested = await Promise.all(
+        fleet.map((c) =>
+          requestRefresh(connectionsDeps(), {
+            workspaceId: c.workspaceId,
+            provider: 'intercom',
+            actor: { kind: 'system', label: 'test' },
+          }),
+        ),
+      );
+      // Spend the account's budget for this window, then start four refreshes at once: a storm.
+      for (let i = 0; i < 3; i++) {
+        await fetch(`${helpdesks.urls.intercom}/admins`, {
+          headers: { authorization: 'Bearer sched-token-5' },
+        });
+      }
+      const done = await Promise.all(requested.map((r) => runRefresh(connectionsDeps(), r.id)));
+      expect(done.map((r) => r.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+      expect(done.every((r) => r.attempts === 1)).toBe(true);
+      const limited = emulator.stats.rateLimited - before.rateLimited;
+      const calls = emulator.stats.dataRequests - before.dataRequests;
+      expect(limited).toBeGreaterThanOrEqual(4);
+      // Every 429 is recorded on its refresh, and each refresh waited for the reset instead of hammering.
+      expect(done.reduce((n, r) => n + r.rateLimitedCalls, 0)).toBe(limited);
+      expect(limited).toBeLessThan(calls / 2);
+    } finally {
+      emulator.knobs.rateLimit = saved;
+    }
+  });
+
+  it('puts a refresh back on the queue until the reset when the helpdesk asks for a long wait', async () => {
+    const emulator = helpdesks.emulators.intercom;
+    const saved = emulator.knobs.rateLimit;
+    // One call per ten minutes: the second call's 429 asks for a wait longer than a refresh holds a worker.
+    emulator.knobs.rateLimit = { limit: 1, windowMs: 10 * MINUTE };
+    try {
+      const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'sched-token-9' }]);
+      if (!c) throw new Error('no connection');
+      const r = await requestRefresh(connectionsDeps(), {
+        workspaceId: c.workspaceId,
+        provider: 'intercom',
+        actor: { kind: 'system', label: 'test' },
+      });
+      await t.deps.jobs.send('metricsRefresh', { refreshId: r.id });
+      let retrying: Refresh | undefined;
+      await waitFor('the refresh to wait for the reset', async () => {
+        retrying = await refreshes.findRefresh(t.deps.db, r.id);
+        return retrying?.state === 'retrying';
+      });
+      expect(retrying).toMatchObject({ attempts: 1, errorCode: 'rate_limited', rateLimitedCalls: 1 });
+      const wait = (retrying?.nextAttemptAt?.getTime() ?? 0) - Date.now();
+      expect(wait).toBeGreaterThan(5 * MINUTE);
+      expect(wait).toBeLessThan(11 * MINUTE);
+      // The retry is a queued job that starts after the reset, not a worker sleeping on it.
+      const job = await sql<{ start_after: Date; state: string }>`
+        select start_after, state from pgboss.job
+        where name = 'metrics-refresh' and data->>'refreshId' = ${r.id} and state = 'created'`.execute(
+        t.deps.db,
+      );
+      expect(job.rows).toHaveLength(1);
+      expect(
+        Math.abs((job.rows[0]?.start_after.getTime() ?? 0) - (retrying?.nextAttemptAt?.getTime() ?? 0)),
+      ).toBeLessThan(1000);
+    } finally {
+      emulator.knobs.rateLimit = saved;
     }
   });
 });

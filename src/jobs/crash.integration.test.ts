@@ -115,4 +115,30 @@ describe('a worker killed mid-refresh', () => {
       .executeTakeFirstOrThrow();
     expect(connection).toEqual({ status: 'ok', last_refresh_status: 'ok', consecutive_failures: 0 });
   }, 120_000);
+
+  it('finishes its running refresh on SIGTERM before exiting', async () => {
+    for (const old of children.splice(0)) old.kill('SIGKILL');
+    const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'crash-intercom-token' }]);
+    if (!c) throw new Error('no connection');
+    const deps = { ...t.deps, resolve: t.deps.resolveProvider };
+    const refresh = await requestRefresh(deps, {
+      workspaceId: c.workspaceId,
+      provider: 'intercom',
+      actor: { kind: 'system', label: 'test' },
+    });
+    await t.deps.jobs.send('metricsRefresh', { refreshId: refresh.id });
+    const child = worker();
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    await waitFor(
+      'the refresh to be under way',
+      async () => ((await refreshes.findRefresh(t.deps.db, refresh.id))?.progressDone ?? 0) > 0,
+    );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // Stopped taking work, but the refresh it held ran to the end in the same attempt.
+    expect(await refreshes.findRefresh(t.deps.db, refresh.id)).toMatchObject({
+      state: 'succeeded',
+      attempts: 1,
+    });
+  }, 60_000);
 });

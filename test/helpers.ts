@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { createAuth } from '../src/auth/better-auth.ts';
 import { loadConfig, type Config } from '../src/config/index.ts';
 import { createDb, type DbHandle } from '../src/db/client.ts';
-import { upsertConnection } from '../src/db/repositories/connections.ts';
+import { insertTokenConnections } from '../src/db/repositories/connections.ts';
 import { createApiKey } from '../src/domain/api-keys.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import { createApp } from '../src/http/app.ts';
@@ -299,31 +299,24 @@ export async function seedTokenConnections(
   t: TestApp,
   connections: { provider: ProviderId; token: string; params?: Record<string, string> }[],
 ): Promise<{ workspaceId: string; connectionId: string; provider: ProviderId }[]> {
-  const out: { workspaceId: string; connectionId: string; provider: ProviderId }[] = [];
   const batch = randomBytes(4).toString('hex');
-  for (const [i, c] of connections.entries()) {
-    const workspaceId = `ws_${batch}${String(i).padStart(6, '0')}`;
-    await t.deps.db
-      .insertInto('workspaces')
-      .values({ id: workspaceId, name: `Fleet ${i}` })
-      .execute();
-    const { connection } = await upsertConnection(t.deps.db, t.deps.keyring, {
-      newId: `con_${batch}${String(i).padStart(6, '0')}`,
-      workspaceId,
+  const rows = connections.map((c, i) => {
+    const n = `${batch}${String(i).padStart(6, '0')}`;
+    return {
+      id: `con_${n}`,
+      workspaceId: `ws_${n}`,
       provider: c.provider,
-      authType: 'token',
       params: c.params ?? {},
-      account: { id: `acct-${i}`, name: `Account ${i}` },
-      isSandbox: false,
+      account: { id: `acct-${n}`, name: `Account ${i}` },
       accessToken: c.token,
-      refreshToken: undefined,
-      accessTokenExpiresAt: null,
-      scope: undefined,
-      connectedByUserId: null,
-    });
-    out.push({ workspaceId, connectionId: connection.id, provider: c.provider });
-  }
-  return out;
+    };
+  });
+  await t.deps.db
+    .insertInto('workspaces')
+    .values(rows.map((r, i) => ({ id: r.workspaceId, name: `Fleet ${i}` })))
+    .execute();
+  await insertTokenConnections(t.deps.db, t.deps.keyring, rows);
+  return rows.map((r) => ({ workspaceId: r.workspaceId, connectionId: r.id, provider: r.provider }));
 }
 
 /** Polls `check` every 100 ms until it returns true or `timeoutMs` passes (then throws with `what`). */

@@ -191,6 +191,45 @@ export async function upsertConnection(
   });
 }
 
+/** A new API-token connection, for bulk inserts (fleet tests and bench/fleet); one row per workspace+provider. */
+export interface NewTokenConnection {
+  id: string;
+  workspaceId: string;
+  provider: ProviderId;
+  params: Record<string, string>;
+  account: { id: string; name: string };
+  accessToken: string;
+}
+
+/** Inserts many token connections in one statement, sealed exactly as `upsertConnection` seals them. */
+export async function insertTokenConnections(
+  db: Db,
+  keyring: Keyring,
+  rows: NewTokenConnection[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('helpdesk_connections')
+    .values(
+      rows.map((r) => ({
+        id: r.id,
+        workspace_id: r.workspaceId,
+        provider: r.provider,
+        auth_type: 'token' as const,
+        params: JSON.stringify(r.params),
+        account_id: r.account.id,
+        account_name: r.account.name,
+        encryption_key_id: keyring.currentKeyId,
+        access_token_ct: keyring.encrypt(r.accessToken, aad(r, 'access')),
+        refresh_token_ct: null,
+        access_token_expires_at: null,
+        scope: null,
+        connected_by_user_id: null,
+      })),
+    )
+    .execute();
+}
+
 export async function findConnection(
   db: Db,
   workspaceId: string,

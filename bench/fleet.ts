@@ -5,7 +5,8 @@
  * providers (default Front, Intercom, Zendesk, Plain API-token connections). The emulated helpdesks run in their
  * own process (bench/fleet-helpdesks.ts) with one API token and account per connection and a small dataset
  * (30 conversations); the emulators count their rate limit per emulator rather than per token, so the limit is
- * turned off and only the fixed latency (BENCH_LATENCY_MS, default 0) is added. For each worker count K
+ * turned off and a fixed latency per response is added (BENCH_LATENCY_MS, default 100 — helpdesk APIs are
+ * never instant; 0 measures pure CPU). For each worker count K
  * (1, 2, 3) the bench resets the state, starts K `deskpulse worker` processes (DESKPULSE_SCHEDULER=0, LOG_LEVEL=warn),
  * waits until each answers on its `--metrics-port` (opened once its pg-boss workers run), then calls `scheduleDue`
  * once and times the run until every scheduled refresh is `succeeded` or `failed`.
@@ -16,9 +17,9 @@
  * seconds of CPU used during the run by the worker processes, the helpdesk process, Postgres (postmaster and
  * every backend) and this process (the scheduler call and the polling); `ours` is their sum over elapsed × cores,
  * `machine` the busy share of all cores from /proc/stat, so the gap is other load on the machine. The second table
- * divides CPU by refreshes: `ceiling` is the rate at which this mix would use every core, `poll cap` the most
- * pg-boss hands out at this concurrency (each lane takes one job per 0.5 s poll), `per worker` each worker
- * process's share of one core. The last lines name the limit of each run: the poll cap when the rate is within
+ * divides CPU by refreshes: `ceiling` is the rate at which this mix would use every core, `lane cap` the most
+ * K × concurrency refreshes in flight can finish at this latency, `per worker` each worker
+ * process's share of one core. The last lines name the limit of each run: the lane cap when the rate is within
  * 15 % of it, CPU when the cores were ≥ 85 % busy, a worker's event loop when one process used ≥ 85 % of a core,
  * else waiting (jobs in flight × latency, Postgres commits). The machine is shared, so read `machine` − `ours`.
  *
@@ -66,7 +67,7 @@ const N = positive('BENCH_CONNECTIONS', 10_000);
 const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1,2,3').split(',').map(Number);
 const CONCURRENCY = positive('BENCH_CONCURRENCY', 8);
 const CONVERSATIONS = positive('BENCH_CONVERSATIONS', 30);
-const LATENCY_MS = positive('BENCH_LATENCY_MS', 0);
+const LATENCY_MS = positive('BENCH_LATENCY_MS', 100);
 const STALL_SECONDS = positive('BENCH_STALL_SECONDS', 120);
 const PROVIDERS = (process.env.BENCH_PROVIDERS ?? 'front,intercom,zendesk,plain').split(',') as ProviderId[];
 if (!PROVIDERS.every((p) => PROVIDER_IDS.includes(p)))
@@ -79,12 +80,11 @@ const HELPDESKS = path.resolve('bench/fleet-helpdesks.ts');
 const TICK = 100;
 const CHUNK = 1000;
 /**
- * src/jobs/boss.ts runs each queue's lanes with `batchSize: 1, pollingIntervalSeconds: 0.5`, and a pg-boss 10
- * lane that finishes its job in under 0.4 s waits out the rest of the interval before fetching again: a worker
- * process takes at most concurrency ÷ 0.5 s fast jobs a second, whatever the CPU. Keep in step with boss.ts.
+ * The most refreshes K workers can finish while waiting on the helpdesks: K × concurrency refreshes in flight, each
+ * waiting (calls per refresh × latency). Infinite at 0 ms latency, where only CPU bounds a run.
  */
-const POLL_SECONDS = 0.5;
-const pollCeiling = (workers: number) => ((workers * CONCURRENCY) / POLL_SECONDS) * 3600;
+const laneCeiling = (workers: number, callsPerRefresh: number) =>
+  LATENCY_MS > 0 ? ((workers * CONCURRENCY) / ((callsPerRefresh * LATENCY_MS) / 1000)) * 3600 : Infinity;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '—');
@@ -582,7 +582,7 @@ function report(results: RunResult[]): void {
   }
 
   console.log(
-    '\nworkers  CPU ms/refresh: workers  helpdesks  postgres   total  ceiling /h  poll cap /h  per worker (% of a core)   calls/refresh  429s  schedule s',
+    '\nworkers  CPU ms/refresh: workers  helpdesks  postgres   total  ceiling /h  lane cap /h  per worker (% of a core)   calls/refresh  429s  schedule s',
   );
   for (const r of results) {
     const per = (s: number) => (s * 1000) / Math.max(1, r.succeeded + r.failed);
@@ -596,7 +596,7 @@ function report(results: RunResult[]): void {
         f(per(r.cpu.postgres), 1).padStart(8),
         f(per(ours(r)), 1).padStart(6),
         int(ceiling).padStart(11),
-        int(pollCeiling(r.workers)).padStart(11),
+        int(laneCeiling(r.workers, r.calls / Math.max(1, r.scheduled))).padStart(11),
         perWorker.padStart(25),
         f(r.calls / Math.max(1, r.scheduled), 1).padStart(14),
         String(r.rateLimited).padStart(4),
@@ -642,13 +642,13 @@ function limiter(r: RunResult): string {
     `workers ${share(r.cpu.workers)}, postgres ${share(r.cpu.postgres)}, helpdesks ${share(r.cpu.helpdesks)}, ` +
     `bench ${share(r.cpu.bench)}, others ${share(Math.max(0, r.cpu.machineBusy - ours))}`;
   const rate = (r.succeeded / r.elapsed) * 3600;
-  const cap = pollCeiling(r.workers);
+  const cap = laneCeiling(r.workers, r.calls / Math.max(1, r.scheduled));
   const cpu = `CPU: the ${CORES} cores were ${f(machine * 100, 0)} % busy (${split} of ${CORES} cores)`;
-  const poll =
-    `pg-boss polling: ${r.workers}×${CONCURRENCY} lanes each take one job per ${POLL_SECONDS} s poll ` +
-    `(batchSize 1 in src/jobs/boss.ts), a ceiling of ${int(cap)}/h, reached at ${f((rate / cap) * 100, 0)} %`;
-  if (rate >= 0.85 * cap && machine >= 0.85) return `${poll}; and ${cpu}`;
-  if (rate >= 0.85 * cap) return `${poll} (cores ${f(machine * 100, 0)} % busy: ${split})`;
+  const lanes =
+    `waiting on the helpdesks: ${r.workers}×${CONCURRENCY} refreshes in flight at ${LATENCY_MS} ms a call, ` +
+    `a ceiling of ${int(cap)}/h, reached at ${f((rate / cap) * 100, 0)} %`;
+  if (rate >= 0.85 * cap && machine >= 0.85) return `${lanes}; and ${cpu}`;
+  if (rate >= 0.85 * cap) return `${lanes} (cores ${f(machine * 100, 0)} % busy: ${split})`;
   if (machine >= 0.85) return cpu;
   if (busiestWorker >= 0.85)
     return `a worker's event loop: the busiest worker process used ${f(busiestWorker * 100, 0)} % of one core (cores ${f(machine * 100, 0)} % busy: ${split})`;
@@ -657,7 +657,7 @@ function limiter(r: RunResult): string {
   if (r.cpu.postgres / r.elapsed >= 0.85 * CORES) return `Postgres CPU`;
   return (
     `not CPU (cores ${f(machine * 100, 0)} % busy: ${split}): waiting — ${r.workers}×${CONCURRENCY} jobs in flight ` +
-    `against per-refresh latency, pg-boss polling and Postgres commits`
+    `against per-refresh latency and Postgres commits`
   );
 }
 

@@ -16,6 +16,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32,intranet' })).toThrow(
+      /DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: must be comma-separated IP addresses or CIDRs/,
+    );
+    expect(() => loadConfig({ DESKPULSE_WORKER_CONCURRENCY: '0' })).toThrow(/DESKPULSE_WORKER_CONCURRENCY/);
+    expect(() => loadConfig({ DESKPULSE_METRICS_TOKEN: 'short' })).toThrow(/DESKPULSE_METRICS_TOKEN/);
+  });
+
+  it('reads the job and webhook settings', () => {
+    const c = loadConfig({
+      DESKPULSE_SCHEDULER: '0',
+      DESKPULSE_WORKER_CONCURRENCY: '12',
+      DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: ' 127.0.0.1/32 , ::1 ',
+    });
+    expect(c.jobs).toMatchObject({
+      scheduler: false,
+      concurrency: 12,
+      leaseSeconds: 1800,
+      degradedAfterDays: 3,
+    });
+    expect(c.webhooks.allowedNetworks).toEqual(['127.0.0.1/32', '::1']);
   });
 
   it('requires a session secret in production with an external database', () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { PROVIDER_IDS, type ProviderId } from '../providers/types.ts';
 
@@ -37,7 +38,18 @@ const EnvSchema = z.object({
   DESKPULSE_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   DESKPULSE_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(86_400).default(900),
   DESKPULSE_DEGRADED_AFTER_DAYS: z.coerce.number().min(0.001).max(365).default(3),
-  DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: z.string().default(''),
+  DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((n) => ipaddr.isValidCIDR(n) || ipaddr.isValid(n)),
+      'must be comma-separated IP addresses or CIDRs (e.g. 127.0.0.1/32,10.0.0.0/8)',
+    ),
   DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   DESKPULSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ...providerEnv(),

@@ -47,38 +47,39 @@ async function fleetRegistry(db: Db, logger: Logger): Promise<Registry> {
   up.set(1);
   const [jobs, connections, refreshes] = counts;
 
-  const jobsGauge = new Gauge({
-    name: 'deskpulse_jobs',
-    help: 'Jobs in pg-boss (pgboss.job, not yet archived), by queue and state',
-    labelNames: ['queue', 'state'] as const,
-    registers: [fleet],
-  });
-  for (const { name } of Object.values(QUEUES)) {
-    for (const state of JOB_STATES) jobsGauge.set({ queue: name, state }, 0);
-  }
-  for (const j of jobs) jobsGauge.set({ queue: j.queue, state: j.state }, j.count);
-
-  const connectionsGauge = new Gauge({
-    name: 'deskpulse_connections',
-    help: 'Helpdesk connections, by provider and status (ok, needs_reauth, degraded)',
-    labelNames: ['provider', 'status'] as const,
-    registers: [fleet],
-  });
-  for (const provider of PROVIDER_IDS) {
-    for (const status of CONNECTION_STATUSES) connectionsGauge.set({ provider, status }, 0);
-  }
-  for (const r of connections) connectionsGauge.set({ provider: r.provider, status: r.status }, r.count);
-
-  const refreshesGauge = new Gauge({
-    name: 'deskpulse_refreshes',
-    help: 'Metric refreshes recorded in metric_refreshes, by provider and state',
-    labelNames: ['provider', 'state'] as const,
-    registers: [fleet],
-  });
-  for (const provider of PROVIDER_IDS) {
-    for (const state of REFRESH_STATES) refreshesGauge.set({ provider, state }, 0);
-  }
-  for (const r of refreshes) refreshesGauge.set({ provider: r.provider, state: r.state }, r.count);
+  /** A gauge over two labels with every combination of `xs` × `ys` present, zeros included. */
+  const gauge = <X extends string, Y extends string>(
+    name: string,
+    help: string,
+    [xLabel, xs]: [string, readonly X[]],
+    [yLabel, ys]: [string, readonly Y[]],
+    rows: { x: X; y: Y; count: number }[],
+  ) => {
+    const g = new Gauge({ name, help, labelNames: [xLabel, yLabel], registers: [fleet] });
+    for (const x of xs) for (const y of ys) g.set({ [xLabel]: x, [yLabel]: y }, 0);
+    for (const r of rows) g.set({ [xLabel]: r.x, [yLabel]: r.y }, r.count);
+  };
+  gauge(
+    'deskpulse_jobs',
+    'Jobs in pg-boss (pgboss.job, not yet archived), by queue and state',
+    ['queue', Object.values(QUEUES).map((q) => q.name as string)],
+    ['state', JOB_STATES],
+    jobs.map((j) => ({ x: j.queue, y: j.state, count: j.count })),
+  );
+  gauge(
+    'deskpulse_connections',
+    'Helpdesk connections, by provider and status (ok, needs_reauth, degraded)',
+    ['provider', PROVIDER_IDS],
+    ['status', CONNECTION_STATUSES],
+    connections.map((r) => ({ x: r.provider, y: r.status, count: r.count })),
+  );
+  gauge(
+    'deskpulse_refreshes',
+    'Metric refreshes recorded in metric_refreshes, by provider and state',
+    ['provider', PROVIDER_IDS],
+    ['state', REFRESH_STATES],
+    refreshes.map((r) => ({ x: r.provider, y: r.state, count: r.count })),
+  );
   return fleet;
 }
 

@@ -14,6 +14,7 @@ import {
   type TestApp,
   type TestHelpdesks,
 } from '../../test/helpers.ts';
+import { touchIdleConnections } from './connections.ts';
 import { requestRefresh, runRefresh, type Refresh } from './metrics.ts';
 import { scheduleDue } from './schedule.ts';
 
@@ -309,6 +310,38 @@ describe('rate limits', () => {
     } finally {
       emulator.knobs.rateLimit = saved;
     }
+  });
+});
+
+describe('idle touch (token sweep)', () => {
+  it('verifies connections idle for 24 hours and marks a revoked one needs_reauth', async () => {
+    const [alive, revoked] = await seedTokenConnections(t, [
+      { provider: 'intercom', token: 'sched-token-10' },
+      { provider: 'intercom', token: 'token-the-helpdesk-revoked' },
+    ]);
+    if (!alive || !revoked) throw new Error('no connections');
+    const twoDaysAgo = new Date(Date.now() - 2 * DAY);
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({ connected_at: twoDaysAgo })
+      .where('id', 'in', [alive.connectionId, revoked.connectionId])
+      .execute();
+    const identityCalls = helpdesks.emulators.intercom.stats.identityRequests;
+    const result = await touchIdleConnections(connectionsDeps());
+    expect(result.checked).toBeGreaterThanOrEqual(2);
+    expect(helpdesks.emulators.intercom.stats.identityRequests - identityCalls).toBeGreaterThanOrEqual(2);
+    const [a, r] = await Promise.all([
+      connectionRow(alive.connectionId),
+      connectionRow(revoked.connectionId),
+    ]);
+    expect(a.status).toBe('ok');
+    expect(a.touched_at?.getTime()).toBeGreaterThan(Date.now() - MINUTE);
+    expect(r.status).toBe('needs_reauth');
+    expect(r.last_error).toMatch(/^idle check failed: /);
+    expect(await auditActions(revoked.workspaceId)).toContain('connection.refresh_failed:needs_reauth');
+    // Touched connections are not idle any more: the next sweep leaves them alone.
+    const again = await touchIdleConnections(connectionsDeps());
+    expect(again.checked).toBe(0);
   });
 });
 

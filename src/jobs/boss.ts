@@ -2,7 +2,7 @@ import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
-import { QUEUES, type JobQueue, type QueueKey, type SendOptions } from './catalog.ts';
+import { QUEUES, type JobQueue, type QueueKey } from './catalog.ts';
 import { HANDLERS, type WorkerDeps } from './handlers.ts';
 
 export interface Jobs {
@@ -35,11 +35,11 @@ function inTransaction(trx: Db): PgBoss.Db {
   };
 }
 
-const sendOptions = (key: QueueKey, o: SendOptions = {}, leaseSeconds: number): PgBoss.SendOptions => ({
+/** A queue's delivery policy for one job: the catalog's options, the refresh lease, and when to start. */
+const policyOf = (key: QueueKey, leaseSeconds: number, startAfter?: Date) => ({
   ...QUEUES[key].options,
   ...(key === 'metricsRefresh' ? { expireInSeconds: leaseSeconds } : {}),
-  ...(o.startAfter ? { startAfter: o.startAfter } : {}),
-  ...(o.trx ? { db: inTransaction(o.trx) } : {}),
+  ...(startAfter ? { startAfter } : {}),
 });
 
 /**
@@ -57,25 +57,24 @@ export function startJobs(options: JobsOptions): Jobs {
   const ready = boss.start().then(async () => {
     for (const key of Object.keys(QUEUES) as QueueKey[]) {
       const q = QUEUES[key];
-      await boss.createQueue(q.name, { name: q.name, ...sendOptions(key, {}, options.leaseSeconds) });
+      await boss.createQueue(q.name, { name: q.name, ...policyOf(key, options.leaseSeconds) });
     }
   });
   ready.catch((e: unknown) => options.logger.error({ err: e }, 'job queue failed to start'));
   const queue: JobQueue = {
-    send: async (key, payload, o) => {
+    send: async (key, payload, o = {}) => {
       await ready;
       const q = QUEUES[key];
-      await boss.send(q.name, q.payload.parse(payload), sendOptions(key, o, options.leaseSeconds));
+      await boss.send(q.name, q.payload.parse(payload), {
+        ...policyOf(key, options.leaseSeconds, o.startAfter),
+        ...(o.trx ? { db: inTransaction(o.trx) } : {}),
+      });
     },
     sendMany: async (key, payloads, o = {}) => {
       if (payloads.length === 0) return;
       await ready;
       const q = QUEUES[key];
-      const policy: Omit<PgBoss.JobInsert, 'name'> = {
-        ...q.options,
-        ...(key === 'metricsRefresh' ? { expireInSeconds: options.leaseSeconds } : {}),
-        ...(o.startAfter ? { startAfter: o.startAfter } : {}),
-      };
+      const policy = policyOf(key, options.leaseSeconds, o.startAfter);
       const jobs = payloads.map((p) => ({ ...policy, name: q.name, data: q.payload.parse(p) }));
       await boss.insert(jobs, o.trx ? { db: inTransaction(o.trx) } : {});
     },

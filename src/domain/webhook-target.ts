@@ -2,7 +2,7 @@ import { lookup as lookupCallback, type LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, fetch } from 'undici';
+import type { Agent } from 'undici';
 
 /**
  * The SSRF guard of outgoing webhooks (docs/webhooks.md): only http(s), no credentials in the URL, and every
@@ -130,7 +130,9 @@ export class WebhookTargetRefused extends Error {
  * An undici Agent whose every connection resolves its host through the guard. Node skips `lookup` for IP
  * literals, which is why `checkWebhookTarget` runs first for each delivery as well.
  */
-export function guardedAgent(allowedNetworks: readonly string[]): Agent {
+export async function guardedAgent(allowedNetworks: readonly string[]): Promise<Agent> {
+  // Loaded on first delivery, not at startup: undici costs ~80 ms to import and the API never needs it.
+  const { Agent } = await import('undici');
   const networks = parseNetworks(allowedNetworks);
   const guardedLookup: LookupFunction = (hostname, options, callback) => {
     lookupCallback(hostname, { ...options, all: true }, (err, addresses) => {
@@ -186,7 +188,8 @@ export async function postToWebhook(
       ? { kind: 'network_error', reason: target.reason }
       : { kind: 'refused', reason: target.reason };
   }
-  const agent = guardedAgent(options.allowedNetworks);
+  const agent = await guardedAgent(options.allowedNetworks);
+  const { fetch } = await import('undici');
   try {
     const res = await fetch(target.url, {
       method: 'POST',

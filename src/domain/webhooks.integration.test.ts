@@ -277,7 +277,7 @@ describe('delivery-time SSRF guard', () => {
   it('checks the addresses a host name resolves to at connect time (DNS rebinding)', async () => {
     const receiver = await startReceiver([200]);
     const url = receiver.url.replace('127.0.0.1', 'localhost');
-    const refused = fetch(url, { method: 'POST', body: '{}', dispatcher: guardedAgent([]) });
+    const refused = fetch(url, { method: 'POST', body: '{}', dispatcher: await guardedAgent([]) });
     const error: unknown = await refused.then(
       () => undefined,
       (e: unknown) => e,
@@ -290,7 +290,7 @@ describe('delivery-time SSRF guard', () => {
     const allowed = await fetch(url, {
       method: 'POST',
       body: '{}',
-      dispatcher: guardedAgent(['127.0.0.1/32', '::1']),
+      dispatcher: await guardedAgent(['127.0.0.1/32', '::1']),
     });
     expect(allowed.status).toBe(200);
     expect(receiver.received).toHaveLength(1);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../emulators/dataset/generate.ts';
 import * as refreshes from '../db/repositories/refreshes.ts';
+import * as webhookRepo from '../db/repositories/webhooks.ts';
 import type { ProviderId } from '../providers/types.ts';
 import {
   createTestApp,
@@ -16,7 +17,7 @@ import {
 } from '../../test/helpers.ts';
 import { touchIdleConnections } from './connections.ts';
 import { requestRefresh, runRefresh, type Refresh } from './metrics.ts';
-import { scheduleDue } from './schedule.ts';
+import { pruneHistory, scheduleDue } from './schedule.ts';
 
 /** Issue 6: per-connection intervals, the retry policy by error code, degraded back-off, needs_reauth. */
 let helpdesks: TestHelpdesks;
@@ -342,6 +343,78 @@ describe('idle touch (token sweep)', () => {
     // Touched connections are not idle any more: the next sweep leaves them alone.
     const again = await touchIdleConnections(connectionsDeps());
     expect(again.checked).toBe(0);
+  });
+});
+
+describe('retention', () => {
+  it('prunes finished refreshes and deliveries older than 30 days, and nothing pending', async () => {
+    const [c] = await seedTokenConnections(t, [{ provider: 'front', token: 'sched-token-11' }]);
+    if (!c) throw new Error('no connection');
+    const ago = (days: number) => new Date(Date.now() - days * DAY);
+    const refresh = (id: string, state: 'succeeded' | 'failed' | 'queued', days: number) => ({
+      id,
+      workspace_id: c.workspaceId,
+      provider: 'front' as const,
+      requested_by: 'test',
+      history_weeks: 1,
+      state,
+      queued_at: ago(days),
+      finished_at: state === 'queued' ? null : ago(days),
+    });
+    await t.deps.db
+      .insertInto('metric_refreshes')
+      .values([
+        refresh('ref_0000000000000000old1', 'succeeded', 40),
+        refresh('ref_0000000000000000old2', 'failed', 31),
+        refresh('ref_0000000000000000new1', 'succeeded', 10),
+        refresh('ref_0000000000000000que1', 'queued', 40),
+      ])
+      .execute();
+    await webhookRepo.insertEndpoint(t.deps.db, t.deps.keyring, {
+      id: 'wh_retention000000000',
+      workspaceId: c.workspaceId,
+      url: 'https://hooks.example.com/x',
+      events: ['refresh.failed'],
+      secret: 'whsec_retention',
+      createdByUserId: null,
+    });
+    const delivery = (id: string, days: number) => ({
+      id,
+      endpointId: 'wh_retention000000000',
+      workspaceId: c.workspaceId,
+      eventId: `evt_${id}`,
+      eventType: 'refresh.failed',
+      body: '{}',
+      createdAt: ago(days),
+    });
+    await webhookRepo.insertDeliveries(t.deps.db, [
+      delivery('whd_old_delivered', 45),
+      delivery('whd_old_pending', 45),
+      delivery('whd_new_delivered', 2),
+    ]);
+    await t.deps.db
+      .updateTable('webhook_deliveries')
+      .set({ state: 'succeeded', next_attempt_at: null, delivered_at: new Date() })
+      .where('id', 'in', ['whd_old_delivered', 'whd_new_delivered'])
+      .execute();
+
+    const pruned = await pruneHistory(t.deps.db, new Date());
+    expect(pruned.refreshes).toBeGreaterThanOrEqual(2);
+    expect(pruned.deliveries).toBe(1);
+    const refreshesLeft = await t.deps.db
+      .selectFrom('metric_refreshes')
+      .select('id')
+      .where('workspace_id', '=', c.workspaceId)
+      .orderBy('id')
+      .execute();
+    expect(refreshesLeft.map((r) => r.id)).toEqual(['ref_0000000000000000new1', 'ref_0000000000000000que1']);
+    const deliveriesLeft = await t.deps.db
+      .selectFrom('webhook_deliveries')
+      .select('id')
+      .where('workspace_id', '=', c.workspaceId)
+      .orderBy('id')
+      .execute();
+    expect(deliveriesLeft.map((d) => d.id)).toEqual(['whd_new_delivered', 'whd_old_pending']);
   });
 });
 

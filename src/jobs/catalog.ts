@@ -27,6 +27,13 @@ export const QUEUES = {
     options: { retryLimit: 0 },
     cron: '*/5 * * * *',
   },
+  /** Daily: finished refreshes and webhook deliveries older than the retention period are deleted. */
+  retention: {
+    name: 'retention',
+    payload: z.object({}).loose(),
+    options: { retryLimit: 1 },
+    cron: '17 3 * * *',
+  },
   /** One webhook delivery attempt; retries are rescheduled by the handler with its own backoff. */
   webhookDeliver: {
     name: 'webhook-deliver',

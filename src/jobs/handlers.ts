@@ -1,7 +1,7 @@
 import type { ConnectionsDeps } from '../domain/connections.ts';
 import type { JobPayload, JobQueue, QueueKey } from './catalog.ts';
 import { handleRefresh } from './refresh-handler.ts';
-import { handleFleetTick, handleTokenSweep } from './schedule-handler.ts';
+import { handleFleetTick, handleRetention, handleTokenSweep } from './schedule-handler.ts';
 import { handleWebhookDelivery } from './webhook-handler.ts';
 
 export interface WorkerDeps extends ConnectionsDeps {
@@ -13,5 +13,6 @@ export const HANDLERS: { [K in QueueKey]: (deps: WorkerDeps, payload: JobPayload
   metricsRefresh: handleRefresh,
   fleetTick: handleFleetTick,
   tokenSweep: handleTokenSweep,
+  retention: handleRetention,
   webhookDeliver: handleWebhookDelivery,
 };

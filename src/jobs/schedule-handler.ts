@@ -1,5 +1,5 @@
 import { sweepExpiringTokens, touchIdleConnections } from '../domain/connections.ts';
-import { scheduleDue } from '../domain/schedule.ts';
+import { pruneHistory, scheduleDue } from '../domain/schedule.ts';
 import { redriveStaleDeliveries } from '../domain/webhooks.ts';
 import type { WorkerDeps } from './handlers.ts';
 
@@ -14,4 +14,10 @@ export async function handleTokenSweep(deps: WorkerDeps): Promise<void> {
   const swept = await sweepExpiringTokens(deps);
   const touched = await touchIdleConnections(deps);
   if (swept.checked > 0 || touched.checked > 0) deps.logger.info({ swept, touched }, 'token sweep finished');
+}
+
+/** Daily: the refresh log and the webhook delivery log keep 30 days (snapshots are kept for good). */
+export async function handleRetention(deps: WorkerDeps): Promise<void> {
+  const pruned = await pruneHistory(deps.db, new Date());
+  deps.logger.info(pruned, 'history pruned');
 }

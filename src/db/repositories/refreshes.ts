@@ -240,3 +240,12 @@ export async function failAbandonedRefreshes(db: Db, before: Date): Promise<numb
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+export async function deleteFinishedBefore(db: Db, before: Date): Promise<number> {
+  const r = await db
+    .deleteFrom('metric_refreshes')
+    .where('state', 'in', ['succeeded', 'failed'])
+    .where('finished_at', '<', before)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

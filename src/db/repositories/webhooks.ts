@@ -382,3 +382,12 @@ export async function reencryptWebhookSecretsBatch(db: Db, keyring: Keyring, lim
     return rows.length;
   });
 }
+
+export async function deleteFinishedDeliveriesBefore(db: Db, before: Date): Promise<number> {
+  const r = await db
+    .deleteFrom('webhook_deliveries')
+    .where('state', 'in', ['succeeded', 'failed'])
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -45,7 +45,7 @@ export const WebhookParamSchema = z.object({
   id: z.string().regex(/^wh_[0-9a-f]{20}$/, 'must be a webhook id'),
 });
 
-export const DeliveriesQuerySchema = z.object({
+export const DeliveriesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 

@@ -6,6 +6,7 @@ import { AppError } from '../lib/app-error.ts';
 import { Pacer } from '../providers/http.ts';
 import type { MetricsSnapshot, Progress } from '../providers/metrics-types.ts';
 import type { ProviderId } from '../providers/types.ts';
+import type { JobQueue } from '../jobs/catalog.ts';
 import { telemetry } from '../lib/telemetry.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { credentialFor, type ConnectionsDeps } from './connections.ts';
@@ -18,15 +19,21 @@ export type StoredSnapshot = snapshots.StoredSnapshot;
 
 /** The first refresh of a connection backfills this many completed weeks; later ones redo the last one. */
 export const BACKFILL_WEEKS = 12;
+/** The seed's promise: every connection refreshes hourly unless its interval is overridden (schedule.ts). */
+export const DEFAULT_INTERVAL_MINUTES = 60;
 const PROGRESS_WRITE_MS = 250;
 
 const actorLabel = (a: Actor) =>
   a.kind === 'session' ? a.email : a.kind === 'api_key' ? `api key ${a.apiKeyId}` : a.label;
 
-/** Records a refresh request; the caller hands its id to the job queue (or runs it directly, as the CLI does). */
+/**
+ * Records a refresh request. With `queue`, its job is enqueued in the same transaction (`POST .../refresh`): a
+ * request never stays `queued` without a job. Without, the caller runs it in-process (the CLI).
+ */
 export async function requestRefresh(
   deps: ConnectionsDeps,
   input: { workspaceId: string; provider: ProviderId; actor: Actor },
+  options: { queue?: JobQueue } = {},
 ): Promise<Refresh> {
   const connection = await repo.findConnection(deps.db, input.workspaceId, input.provider);
   if (!connection) throw new AppError('not_found', `no ${input.provider} connection in this workspace`);
@@ -34,12 +41,17 @@ export async function requestRefresh(
     throw new AppError('not_found', `${input.provider} has no metrics adapter`);
   }
   const backfilled = await snapshots.hasHistory(deps.db, input.workspaceId, input.provider);
-  return refreshes.insertRefresh(deps.db, {
-    id: newId('ref'),
-    workspaceId: input.workspaceId,
-    provider: input.provider,
-    requestedBy: actorLabel(input.actor),
-    historyWeeks: backfilled ? 1 : BACKFILL_WEEKS,
+  const queue = options.queue;
+  return deps.db.transaction().execute(async (trx) => {
+    const refresh = await refreshes.insertRefresh(trx, {
+      id: newId('ref'),
+      workspaceId: input.workspaceId,
+      provider: input.provider,
+      requestedBy: actorLabel(input.actor),
+      historyWeeks: backfilled ? 1 : BACKFILL_WEEKS,
+    });
+    if (queue) await queue.send('metricsRefresh', { refreshId: refresh.id }, { trx });
+    return refresh;
   });
 }
 
@@ -86,6 +98,74 @@ export function retryDelayMs(
 const DAY_MS = 24 * 60 * 60 * 1000;
 const secondsSince = (start: number) => (Date.now() - start) / 1000;
 
+const SYSTEM_ACTOR = { kind: 'system' as const, label: 'metrics refresh' };
+
+/**
+ * A refresh's final failure, in one transaction: the refresh row (unless another run finished it first), the
+ * `refresh.failed` event, and the connection's failure run — `needs_reauth` on `unauthorized`, `degraded` (daily
+ * schedule) once it has failed for `degradedAfterDays`. Also used for refreshes whose workers all died.
+ */
+export async function failRefresh(
+  deps: Pick<ConnectionsDeps, 'db' | 'jobs' | 'config'>,
+  refresh: Refresh,
+  e: { code: string; detail: string },
+  counts: Partial<refreshes.AttemptCounts> = {},
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const locked = await refreshes.lockRefresh(trx, refresh.id);
+    if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
+    await refreshes.finishRefresh(trx, refresh.id, {
+      state: 'failed',
+      errorCode: e.code,
+      errorDetail: e.detail,
+      ...counts,
+    });
+    await publishEvent(trx, deps.jobs, {
+      workspaceId: refresh.workspaceId,
+      type: 'refresh.failed',
+      data: {
+        provider: refresh.provider,
+        refreshId: refresh.id,
+        trigger: refresh.trigger,
+        attempts: locked.attempts,
+        error: { code: e.code, detail: e.detail },
+      },
+    });
+    const connection = await repo.findConnection(trx, refresh.workspaceId, refresh.provider, {
+      forUpdate: true,
+    });
+    if (!connection) return;
+    const now = new Date();
+    const dead = e.code === 'unauthorized';
+    const failingSince = connection.failingSince ?? now;
+    const degrade =
+      !dead &&
+      connection.status === 'ok' &&
+      now.getTime() - failingSince.getTime() >= deps.config.jobs.degradedAfterDays * DAY_MS;
+    await repo.recordRefreshFailure(trx, connection.id, {
+      at: now,
+      lastRefreshStatus: isRefreshStatus(e.code) ? e.code : 'unexpected_response',
+      lastError: `refresh failed: ${e.detail}`,
+      ...(dead ? { status: 'needs_reauth' as const } : {}),
+      // Degraded: stop hammering; the schedule drops to daily until a success or a reconnect.
+      ...(degrade ? { status: 'degraded' as const, nextRefreshAt: new Date(now.getTime() + DAY_MS) } : {}),
+    });
+    if (dead && connection.status !== 'needs_reauth') {
+      await connectionNeedsReauth(trx, deps.jobs, connection, { actor: SYSTEM_ACTOR, reason: e.detail });
+    }
+    if (degrade) {
+      await recordAudit(trx, {
+        workspaceId: connection.workspaceId,
+        actor: SYSTEM_ACTOR,
+        action: 'connection.degraded',
+        provider: connection.provider,
+        outcome: 'degraded',
+        detail: `refreshes have failed since ${failingSince.toISOString()}; now refreshed daily`,
+      });
+    }
+  });
+}
+
 /**
  * Runs one attempt of a refresh: every helpdesk call first, then one transaction that writes the snapshot (and
  * the outcome, the connection's state and the webhook events). A failed attempt with a retryable code is put
@@ -107,7 +187,6 @@ export async function runRefresh(
   if (!refresh) return reread();
   const startedAt = Date.now();
   const counts = { providerCalls: 0, rateLimitedCalls: 0 };
-  const actor = { kind: 'system' as const, label: 'metrics refresh' };
 
   const fail = async (e: { code: string; detail: string; retryAfterMs?: number }): Promise<Refresh> => {
     const delay = deps.jobs ? retryDelayMs(e, refresh.attempts, retryPolicyOf(deps.config)) : null;
@@ -115,6 +194,9 @@ export async function runRefresh(
       const jobs = deps.jobs;
       const retryAt = new Date(Date.now() + delay);
       await deps.db.transaction().execute(async (trx) => {
+        // Another run of this refresh may have finished it meanwhile (this worker was presumed dead): leave it.
+        const locked = await refreshes.lockRefresh(trx, refresh.id);
+        if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
         await refreshes.markRetrying(trx, refresh.id, {
           errorCode: e.code,
           errorDetail: e.detail,
@@ -126,59 +208,7 @@ export async function runRefresh(
       telemetry.refreshFinished(refresh.provider, 'retrying', secondsSince(startedAt));
       return reread();
     }
-    await deps.db.transaction().execute(async (trx) => {
-      const locked = await refreshes.lockRefresh(trx, refresh.id);
-      if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
-      await refreshes.finishRefresh(trx, refresh.id, {
-        state: 'failed',
-        errorCode: e.code,
-        errorDetail: e.detail,
-        ...counts,
-      });
-      await publishEvent(trx, deps.jobs, {
-        workspaceId: refresh.workspaceId,
-        type: 'refresh.failed',
-        data: {
-          provider: refresh.provider,
-          refreshId: refresh.id,
-          trigger: refresh.trigger,
-          attempts: refresh.attempts,
-          error: { code: e.code, detail: e.detail },
-        },
-      });
-      const connection = await repo.findConnection(trx, refresh.workspaceId, refresh.provider, {
-        forUpdate: true,
-      });
-      if (!connection) return;
-      const now = new Date();
-      const dead = e.code === 'unauthorized';
-      const failingSince = connection.failingSince ?? now;
-      const degrade =
-        !dead &&
-        connection.status === 'ok' &&
-        now.getTime() - failingSince.getTime() >= deps.config.jobs.degradedAfterDays * DAY_MS;
-      await repo.recordRefreshFailure(trx, connection.id, {
-        at: now,
-        lastRefreshStatus: isRefreshStatus(e.code) ? e.code : 'unexpected_response',
-        lastError: `refresh failed: ${e.detail}`,
-        ...(dead ? { status: 'needs_reauth' as const } : {}),
-        // Degraded: stop hammering; the schedule drops to daily until a success or a reconnect.
-        ...(degrade ? { status: 'degraded' as const, nextRefreshAt: new Date(now.getTime() + DAY_MS) } : {}),
-      });
-      if (dead && connection.status !== 'needs_reauth') {
-        await connectionNeedsReauth(trx, deps.jobs, connection, { actor, reason: e.detail });
-      }
-      if (degrade) {
-        await recordAudit(trx, {
-          workspaceId: connection.workspaceId,
-          actor,
-          action: 'connection.degraded',
-          provider: connection.provider,
-          outcome: 'degraded',
-          detail: `refreshes have failed since ${failingSince.toISOString()}; now refreshed daily`,
-        });
-      }
-    });
+    await failRefresh(deps, refresh, e, counts);
     telemetry.refreshFinished(refresh.provider, 'failed', secondsSince(startedAt));
     return reread();
   };
@@ -245,14 +275,16 @@ export async function runRefresh(
       forUpdate: true,
     });
     if (current) {
-      await repo.recordRefreshSuccess(trx, current.id, new Date());
+      await repo.recordRefreshSuccess(trx, current.id, new Date(), DEFAULT_INTERVAL_MINUTES);
       const previous =
         current.status === 'degraded'
           ? 'degraded'
           : current.lastRefreshStatus !== null && current.lastRefreshStatus !== 'ok'
             ? current.lastRefreshStatus
             : null;
-      if (previous) await connectionRecovered(trx, deps.jobs, current, { actor, via: 'refresh', previous });
+      if (previous) {
+        await connectionRecovered(trx, deps.jobs, current, { actor: SYSTEM_ACTOR, via: 'refresh', previous });
+      }
     }
     const base = { provider: refresh.provider, refreshId: refresh.id, trigger: refresh.trigger };
     await publishEvent(trx, deps.jobs, {

@@ -235,6 +235,58 @@ describe('retry policy by error code', () => {
   });
 });
 
+describe('abandoned refreshes', () => {
+  it('fails a refresh whose every worker died (worker_lost) and frees its connection for the next slot', async () => {
+    const [c] = await seedTokenConnections(t, [{ provider: 'front', token: 'sched-token-11' }]);
+    if (!c) throw new Error('no connection');
+    const hoursAgo = new Date(Date.now() - 5 * 3_600_000);
+    await t.deps.db
+      .insertInto('metric_refreshes')
+      .values({
+        id: 'ref_00000000000000abandon',
+        workspace_id: c.workspaceId,
+        provider: 'front',
+        requested_by: 'schedule',
+        history_weeks: 12,
+        state: 'running',
+        trigger: 'schedule',
+        slot: hoursAgo,
+        attempts: 4,
+        queued_at: hoursAgo,
+        started_at: hoursAgo,
+      })
+      .execute();
+    // Only this connection is due (the other tests' connections stay out of this tick).
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({ next_refresh_at: new Date(Date.now() + DAY) })
+      .where('id', '<>', c.connectionId)
+      .execute();
+    await scheduleDue(schedulerDeps(), new Date());
+    const lost = await refreshes.findRefresh(t.deps.db, 'ref_00000000000000abandon');
+    expect(lost).toMatchObject({ state: 'failed', errorCode: 'worker_lost' });
+    const row = await connectionRow(c.connectionId);
+    expect(row.consecutive_failures).toBe(1);
+    // The same tick scheduled the connection's current slot: the lost refresh no longer blocks it.
+    const scheduled = await t.deps.db
+      .selectFrom('metric_refreshes')
+      .select('state')
+      .where('workspace_id', '=', c.workspaceId)
+      .where('id', '<>', 'ref_00000000000000abandon')
+      .execute();
+    expect(scheduled).toHaveLength(1);
+    await waitFor('the scheduled refresh to finish', async () => {
+      const r = await t.deps.db
+        .selectFrom('metric_refreshes')
+        .select('state')
+        .where('workspace_id', '=', c.workspaceId)
+        .where('state', 'in', ['queued', 'running', 'retrying'])
+        .execute();
+      return r.length === 0;
+    });
+  });
+});
+
 describe('rate limits', () => {
   it('waits out a 429 storm inside the refresh and finishes, never drawing more than a few 429s each', async () => {
     const emulator = helpdesks.emulators.intercom;
@@ -462,5 +514,7 @@ describe('degraded connections', () => {
       last_refresh_status: 'ok',
     });
     expect(await auditActions(c.workspaceId)).toContain('connection.recovered:ok');
+    // Back on the hourly schedule at once, not a day away.
+    expect(row.next_refresh_at.getTime()).toBeLessThanOrEqual(Date.now() + 60 * MINUTE);
   });
 });

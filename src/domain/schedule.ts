@@ -13,10 +13,8 @@ import { recordAudit } from './audit.ts';
 import type { ConnectionsDeps } from './connections.ts';
 import { newId } from './ids.ts';
 import type { WorkspacePrincipal } from './roles.ts';
-import { BACKFILL_WEEKS } from './metrics.ts';
+import { BACKFILL_WEEKS, DEFAULT_INTERVAL_MINUTES, failRefresh } from './metrics.ts';
 
-/** The seed's promise: every connection refreshes hourly unless its interval is overridden. */
-export const DEFAULT_INTERVAL_MINUTES = 60;
 /** A degraded connection (failing for days) is tried once a day until a success or a reconnect. */
 export const DEGRADED_INTERVAL_MINUTES = 24 * 60;
 export const MAX_INTERVAL_MINUTES = 24 * 60;
@@ -53,6 +51,19 @@ export function slotStart(connectionId: string, now: Date, intervalMinutes: numb
  * per batch: a crash leaves either everything or nothing.
  */
 export async function scheduleDue(deps: SchedulerDeps, now: Date): Promise<{ scheduled: number }> {
+  // First, refreshes whose every worker died long ago fail (with their event), freeing their connection's slot.
+  // Wall clock, not `now`: callers may schedule for another instant (tests, catch-up), leases run on real time.
+  const abandoned = await refreshes.listAbandonedRefreshes(
+    deps.db,
+    new Date(Date.now() - 3 * deps.config.jobs.leaseSeconds * 1000),
+    BATCH,
+  );
+  for (const r of abandoned) {
+    await failRefresh(deps, r, {
+      code: 'worker_lost',
+      detail: 'the refresh did not finish: every worker that ran it stopped before the end',
+    });
+  }
   let scheduled = 0;
   for (;;) {
     const claimed = await deps.db.transaction().execute(async (trx) => {
@@ -90,13 +101,8 @@ export async function scheduleDue(deps: SchedulerDeps, now: Date): Promise<{ sch
     });
     if (claimed < BATCH) break;
   }
-  // Refreshes whose every worker died long ago stop blocking their connection's next slot.
-  const abandoned = await refreshes.failAbandonedRefreshes(
-    deps.db,
-    // Wall clock, not `now`: callers may schedule for another instant (tests, catch-up), leases run on real time.
-    new Date(Date.now() - 3 * deps.config.jobs.leaseSeconds * 1000),
-  );
-  if (scheduled > 0 || abandoned > 0) deps.logger.info({ scheduled, abandoned }, 'refreshes scheduled');
+  if (scheduled > 0 || abandoned.length > 0)
+    deps.logger.info({ scheduled, abandoned: abandoned.length }, 'refreshes scheduled');
   return { scheduled };
 }
 

@@ -320,12 +320,23 @@ export async function recordRefreshOutcome(
     .execute();
 }
 
-/** A metrics refresh succeeded: the failure run ends and a degraded connection is healthy again. */
-export async function recordRefreshSuccess(db: Db, id: string, at: Date): Promise<void> {
+/**
+ * A metrics refresh succeeded: the failure run ends, and a degraded connection is healthy again and back on its
+ * own interval at once (its next slot was a day away).
+ */
+export async function recordRefreshSuccess(
+  db: Db,
+  id: string,
+  at: Date,
+  defaultIntervalMinutes: number,
+): Promise<void> {
   await db
     .updateTable('helpdesk_connections')
     .set({
       status: sql<ConnectionStatus>`case when status = 'degraded' then 'ok' else status end`,
+      next_refresh_at: sql<Date>`case when status = 'degraded'
+        then least(next_refresh_at, ${at}::timestamptz + make_interval(mins => coalesce(refresh_interval_minutes, ${defaultIntervalMinutes}::int)))
+        else next_refresh_at end`,
       last_refresh_status: 'ok',
       last_error: null,
       last_refreshed_at: at,

@@ -223,22 +223,18 @@ export async function insertScheduledRefreshes(
 }
 
 /**
- * Refreshes left unfinished far beyond any lease (every pg-boss retry of their job died with its worker) are
- * failed, so they stop blocking their connection's schedule and say what happened.
+ * Refreshes left unfinished far beyond any lease: every pg-boss retry of their job died with its worker (or a
+ * retry's job was lost). The scheduler fails them so they stop blocking their connection's schedule.
  */
-export async function failAbandonedRefreshes(db: Db, before: Date): Promise<number> {
-  const r = await db
-    .updateTable('metric_refreshes')
-    .set({
-      state: 'failed',
-      finished_at: new Date(),
-      error_code: 'worker_lost',
-      error_detail: 'the refresh did not finish: every worker that ran it stopped before the end',
-    })
+export async function listAbandonedRefreshes(db: Db, before: Date, limit: number): Promise<Refresh[]> {
+  const rows = await db
+    .selectFrom('metric_refreshes')
+    .selectAll()
     .where('state', 'in', ['running', 'retrying'])
     .where(sql<Date>`coalesce(next_attempt_at, started_at)`, '<', before)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .limit(limit)
+    .execute();
+  return rows.map(toRefresh);
 }
 
 export async function deleteFinishedBefore(db: Db, before: Date): Promise<number> {

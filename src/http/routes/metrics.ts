@@ -105,12 +105,11 @@ export function registerMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(refresh, async (c) => {
     const caller = workspacePrincipalOf(c);
     const { provider } = c.req.valid('param');
-    const r = await metrics.requestRefresh(connectionsDepsOf(c), {
-      workspaceId: caller.workspaceId,
-      provider,
-      actor: caller,
-    });
-    await c.var.deps.jobs.send('metricsRefresh', { refreshId: r.id });
+    const r = await metrics.requestRefresh(
+      connectionsDepsOf(c),
+      { workspaceId: caller.workspaceId, provider, actor: caller },
+      { queue: c.var.deps.jobs },
+    );
     return c.json({ refreshId: r.id }, 202);
   });
 

@@ -122,6 +122,43 @@ describe('token refresh', () => {
     expect(await me(oldSecrets.accessToken)).toBeNull();
   }, 60_000);
 
+  it('announces recovery after a token refresh only when the token step had failed', async () => {
+    const { keys, workspace } = await seedWorkspace(t);
+    await connectByOAuth(t, 'front', keys.admin);
+    const c = await connectionOf(workspace.id, 'front');
+    const recoveries = async () =>
+      (
+        await t.deps.db
+          .selectFrom('audit_events')
+          .select('detail')
+          .where('workspace_id', '=', workspace.id)
+          .where('action', '=', 'connection.recovered')
+          .execute()
+      ).length;
+    // A metrics refresh is failing: a successful token refresh does not heal that, and says nothing.
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({ last_refresh_status: 'upstream_unavailable', last_error: 'refresh failed: 503: down' })
+      .where('id', '=', c.id)
+      .execute();
+    expect(
+      (await credentialFor(depsOf(t), await connectionOf(workspace.id, 'front'), { force: true })).ok,
+    ).toBe(true);
+    expect(await recoveries()).toBe(0);
+    expect((await connectionOf(workspace.id, 'front')).lastRefreshStatus).toBe('upstream_unavailable');
+    // The token step itself had failed: now it is recovered.
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({ last_refresh_status: 'upstream_unavailable', last_error: 'token refresh failed: 503: down' })
+      .where('id', '=', c.id)
+      .execute();
+    expect(
+      (await credentialFor(depsOf(t), await connectionOf(workspace.id, 'front'), { force: true })).ok,
+    ).toBe(true);
+    expect(await recoveries()).toBe(1);
+    expect((await connectionOf(workspace.id, 'front')).lastRefreshStatus).toBe('ok');
+  });
+
   it('leaves fresh tokens alone and refreshes before use when close to expiry', async () => {
     const { keys, workspace } = await seedWorkspace(t);
     await connectByOAuth(t, 'front', keys.admin);

@@ -43,6 +43,9 @@ export interface ConnectionsDeps {
   jobs?: JobQueue;
 }
 
+/** Prefix of `lastError` when the token step failed (as opposed to a metrics refresh or an idle check). */
+const TOKEN_FAILURE = 'token refresh failed: ';
+
 /** OAuth transactions expire after 10 minutes (issue 4; RFC 9700 §4.7.1 asks for short-lived state). */
 export const STATE_TTL_MS = 10 * 60 * 1000;
 /** Access tokens this close to expiry are refreshed before use (Nango's REFRESH_MARGIN_MS). */
@@ -238,30 +241,32 @@ async function store(
   >,
 ): Promise<Connection> {
   const id = resolved.provider.id;
-  const { connection, previousStatus } = await repo.upsertConnection(deps.db, deps.keyring, {
-    ...input,
-    newId: newId('con'),
-    workspaceId: caller.workspaceId,
-    provider: id,
-    isSandbox: resolved.settings.isSandbox,
-    connectedByUserId: caller.userId,
-  });
-  await recordAudit(deps.db, {
-    workspaceId: caller.workspaceId,
-    actor: caller,
-    action: previousStatus ? 'connection.reconnect' : 'connection.connect',
-    provider: id,
-    outcome: 'ok',
-    detail: `${input.authType} · ${input.account.name}`,
-  });
-  if (previousStatus && previousStatus !== 'ok') {
-    await connectionRecovered(deps.db, deps.jobs, connection, {
-      actor: caller,
-      via: 'reconnect',
-      previous: previousStatus,
+  return deps.db.transaction().execute(async (trx) => {
+    const { connection, previousStatus, previouslyFailing } = await repo.upsertConnection(trx, deps.keyring, {
+      ...input,
+      newId: newId('con'),
+      workspaceId: caller.workspaceId,
+      provider: id,
+      isSandbox: resolved.settings.isSandbox,
+      connectedByUserId: caller.userId,
     });
-  }
-  return connection;
+    await recordAudit(trx, {
+      workspaceId: caller.workspaceId,
+      actor: caller,
+      action: previousStatus ? 'connection.reconnect' : 'connection.connect',
+      provider: id,
+      outcome: 'ok',
+      detail: `${input.authType} · ${input.account.name}`,
+    });
+    if (previousStatus && (previousStatus !== 'ok' || previouslyFailing)) {
+      await connectionRecovered(trx, deps.jobs, connection, {
+        actor: caller,
+        via: 'reconnect',
+        previous: previousStatus !== 'ok' ? previousStatus : 'failing',
+      });
+    }
+    return connection;
+  });
 }
 
 export async function connectWithToken(
@@ -402,7 +407,7 @@ export async function credentialFor(
       await repo.recordRefreshOutcome(trx, locked.id, {
         ...(dead ? { status: 'needs_reauth' as const } : {}),
         lastRefreshStatus: e.code,
-        lastError: `token refresh failed: ${e.detail}`,
+        lastError: `${TOKEN_FAILURE}${e.detail}`,
       });
       if (dead) {
         await connectionNeedsReauth(trx, deps.jobs, locked, { actor, reason: e.detail });
@@ -427,14 +432,19 @@ export async function credentialFor(
       refreshToken: refreshed.value.refreshToken,
       expiresAt: refreshed.value.expiresAt,
     });
-    if (locked.lastRefreshStatus !== null && locked.lastRefreshStatus !== 'ok') {
+    // Only a failure of the token step itself is healed by a token refresh; a failing metrics refresh is not.
+    const tokenWasFailing =
+      locked.lastError?.startsWith(TOKEN_FAILURE) === true && locked.lastRefreshStatus !== 'ok';
+    if (tokenWasFailing) {
       await connectionRecovered(trx, deps.jobs, locked, {
         actor,
         via: 'token_refresh',
-        previous: locked.lastRefreshStatus,
+        previous: locked.lastRefreshStatus ?? 'failing',
       });
     }
-    await repo.recordRefreshOutcome(trx, locked.id, { lastRefreshStatus: 'ok', lastError: null });
+    if (tokenWasFailing || locked.lastRefreshStatus === null) {
+      await repo.recordRefreshOutcome(trx, locked.id, { lastRefreshStatus: 'ok', lastError: null });
+    }
     return ok(resolved.provider.credentialFor(refreshed.value.accessToken, locked.authType, locked.params));
   });
 }
@@ -491,27 +501,34 @@ export async function touchIdleConnections(
   const result = { checked: ids.length, ok: 0, failed: 0 };
   const actor = { kind: 'system' as const, label: 'idle check' };
   for (const id of ids) {
-    const connection = await repo.findConnectionById(deps.db, id);
-    if (!connection) continue;
-    const resolved = deps.resolve(connection.provider);
-    const credential = await credentialFor(deps, connection, { actor });
-    const verified = credential.ok
-      ? await resolved.provider.verify(credential.value, contextFor(resolved, connection.params))
-      : credential;
-    await deps.db.transaction().execute(async (trx) => {
-      await repo.markTouched(trx, id, now);
-      if (verified.ok) return;
-      const locked = await repo.findConnectionById(trx, id, { forUpdate: true });
-      if (verified.error.code !== 'unauthorized' || !locked || locked.status === 'needs_reauth') return;
-      await repo.recordRefreshOutcome(trx, id, {
-        status: 'needs_reauth',
-        lastRefreshStatus: 'unauthorized',
-        lastError: `idle check failed: ${verified.error.detail}`,
+    try {
+      const connection = await repo.findConnectionById(deps.db, id);
+      if (!connection) continue;
+      const resolved = deps.resolve(connection.provider);
+      const credential = await credentialFor(deps, connection, { actor });
+      const verified = credential.ok
+        ? await resolved.provider.verify(credential.value, contextFor(resolved, connection.params))
+        : credential;
+      await deps.db.transaction().execute(async (trx) => {
+        await repo.markTouched(trx, id, now);
+        if (verified.ok) return;
+        const locked = await repo.findConnectionById(trx, id, { forUpdate: true });
+        if (verified.error.code !== 'unauthorized' || !locked || locked.status === 'needs_reauth') return;
+        await repo.recordRefreshOutcome(trx, id, {
+          status: 'needs_reauth',
+          lastRefreshStatus: 'unauthorized',
+          lastError: `idle check failed: ${verified.error.detail}`,
+        });
+        await connectionNeedsReauth(trx, deps.jobs, locked, { actor, reason: verified.error.detail });
       });
-      await connectionNeedsReauth(trx, deps.jobs, locked, { actor, reason: verified.error.detail });
-    });
-    if (verified.ok) result.ok++;
-    else result.failed++;
+      if (verified.ok) result.ok++;
+      else result.failed++;
+    } catch (e) {
+      // One broken row (a credential the keyring cannot open) must not stop the sweep for the others.
+      deps.logger.error({ err: e, connectionId: id }, 'idle check failed');
+      await repo.markTouched(deps.db, id, now).catch(() => undefined);
+      result.failed++;
+    }
   }
   return result;
 }

@@ -15,6 +15,7 @@ export const ALLOW_LIST_VARIABLE = 'DESKPULSE_WEBHOOK_ALLOWED_NETWORKS';
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
 type Network = [ipaddr.IPv4 | ipaddr.IPv6, number];
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
 /** `10.0.0.0/8`, `::1/128` or a bare address (a single host). Names the variable when an entry is malformed. */
 export function parseNetworks(entries: readonly string[]): Network[] {
@@ -49,7 +50,12 @@ export function refusedRange(address: string, networks: readonly Network[]): str
   } catch {
     return 'not an IP address';
   }
-  const range = ip.range();
+  // ipaddr.js calls some non-global IPv6 "unicast" (e.g. the deprecated IPv4-compatible ::/96, ::7f00:1 being
+  // 127.0.0.1): only global unicast 2000::/3 counts as public for IPv6.
+  const range =
+    ip.kind() === 'ipv6' && ip.range() === 'unicast' && !ip.match(GLOBAL_UNICAST_V6)
+      ? 'not global unicast'
+      : ip.range();
   if (range === 'unicast') return undefined;
   const allowed = networks.some(([network, bits]) => network.kind() === ip.kind() && ip.match(network, bits));
   if (allowed) return undefined;

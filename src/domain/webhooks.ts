@@ -7,6 +7,7 @@ import type { JobQueue } from '../jobs/catalog.ts';
 import { AppError } from '../lib/app-error.ts';
 import { randomToken } from '../lib/crypto.ts';
 import type { Keyring } from '../lib/keyring.ts';
+import type { Logger } from '../lib/logger.ts';
 import { recordAudit } from './audit.ts';
 import { newId } from './ids.ts';
 import type { WorkspacePrincipal } from './roles.ts';
@@ -232,6 +233,7 @@ export interface DeliveryDeps {
   db: Db;
   keyring: Keyring;
   config: Pick<Config, 'webhooks'>;
+  logger?: Logger;
 }
 
 /**
@@ -251,21 +253,29 @@ export async function deliver(
     leaseUntil: new Date(start.getTime() + LEASE_MS),
   });
   if (!claimed) return { kind: 'skipped' };
-  const found = await repo.findEndpointWithSecret(deps.db, deps.keyring, claimed.endpointId);
-  if (!found) return { kind: 'skipped' };
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': USER_AGENT,
-    'deskpulse-event': claimed.eventType,
-    'deskpulse-delivery': claimed.id,
-    [SIGNATURE_HEADER]: signatureHeader(found.secret, claimed.body, start),
-  };
   const startedMs = performance.now();
-  const result = await postToWebhook(
-    found.endpoint.url,
-    { headers, body: claimed.body },
-    { allowedNetworks: deps.config.webhooks.allowedNetworks },
-  );
+  let result: Awaited<ReturnType<typeof postToWebhook>>;
+  try {
+    const found = await repo.findEndpointWithSecret(deps.db, deps.keyring, claimed.endpointId);
+    if (!found) return { kind: 'skipped' };
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      'deskpulse-event': claimed.eventType,
+      'deskpulse-delivery': claimed.id,
+      [SIGNATURE_HEADER]: signatureHeader(found.secret, claimed.body, start),
+    };
+    result = await postToWebhook(
+      found.endpoint.url,
+      { headers, body: claimed.body },
+      { allowedNetworks: deps.config.webhooks.allowedNetworks },
+    );
+  } catch (e) {
+    // E.g. the signing secret no longer opens (its key left the keyring): record it as a failed attempt, so
+    // the delivery still ends after MAX_ATTEMPTS instead of being re-driven every minute unseen.
+    deps.logger?.error({ err: e, deliveryId }, 'webhook delivery could not be prepared');
+    result = { kind: 'network_error', reason: 'the delivery could not be prepared (see the server log)' };
+  }
   const durationMs = Math.round(performance.now() - startedMs);
   const finishedAt = now();
   const attemptNo = claimed.attemptCount + 1;

@@ -135,6 +135,8 @@ describe('POST /webhooks', () => {
       ['http://[::ffff:127.0.0.1]/', /resolves to ::ffff:7f00:1 \(127\.0\.0\.1, loopback\)/],
       ['http://2130706433/', /resolves to 127\.0\.0\.1 \(loopback\)/],
       ['http://[fd00::1]/', /resolves to fd00::1 \(uniqueLocal\)/],
+      // IPv4-compatible IPv6 (deprecated ::/96) that ipaddr.js calls "unicast": 127.0.0.1 in disguise.
+      ['http://[::127.0.0.1]/', /resolves to ::7f00:1 \(not global unicast\)/],
       ['http://100.64.0.1/', /resolves to 100\.64\.0\.1 \(carrierGradeNat\)/],
       ['http://0.0.0.0/', /resolves to 0\.0\.0\.0 \(unspecified\)/],
       ['ftp://example.com/', /^webhook URL must use http or https, not ftp$/],

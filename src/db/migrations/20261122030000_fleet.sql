@@ -23,3 +23,6 @@ alter table metric_refreshes
 create unique index metric_refreshes_slot_idx on metric_refreshes (workspace_id, provider, slot)
   where slot is not null;
 create index metric_refreshes_finished_idx on metric_refreshes (finished_at) where finished_at is not null;
+-- The scheduler's abandoned-refresh check and the Prometheus gauge read only unfinished or recent rows.
+create index metric_refreshes_open_idx on metric_refreshes (state) where state in ('queued', 'running', 'retrying');
+create index metric_refreshes_queued_idx on metric_refreshes (queued_at);

@@ -141,11 +141,11 @@ export async function upsertConnection(
   db: Db,
   keyring: Keyring,
   input: UpsertConnection,
-): Promise<{ connection: Connection; previousStatus: ConnectionStatus | null }> {
-  return db.transaction().execute(async (trx) => {
+): Promise<{ connection: Connection; previousStatus: ConnectionStatus | null; previouslyFailing: boolean }> {
+  const run = async (trx: Db) => {
     const existing = await trx
       .selectFrom('helpdesk_connections')
-      .select(['id', 'status'])
+      .select(['id', 'status', 'failing_since'])
       .where('workspace_id', '=', input.workspaceId)
       .where('provider', '=', input.provider)
       .forUpdate()
@@ -187,8 +187,14 @@ export async function upsertConnection(
           .values({ id, workspace_id: input.workspaceId, provider: input.provider, ...sealed })
           .returning(COLUMNS)
           .executeTakeFirstOrThrow();
-    return { connection: toConnection(row), previousStatus: existing?.status ?? null };
-  });
+    return {
+      connection: toConnection(row),
+      previousStatus: existing?.status ?? null,
+      previouslyFailing: existing?.failing_since != null,
+    };
+  };
+  // Inside the caller's transaction when given one (the reconnect's events commit with it).
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 /** A new API-token connection, for bulk inserts (fleet tests and bench/fleet); one row per workspace+provider. */
@@ -436,17 +442,18 @@ export async function setNextRefreshTimes(db: Db, next: { id: string; at: Date }
     where c.id = v.id`.execute(db);
 }
 
-/** Connections nothing has called for `idleSince` (no refresh, token refresh or touch): the sweep verifies them. */
+/** The last time anything called the helpdesk for a connection: a refresh, a token refresh or an idle check. */
+const lastActivity = sql<Date>`greatest(connected_at, coalesce(last_refreshed_at, connected_at),
+  coalesce(token_refreshed_at, connected_at), coalesce(touched_at, connected_at))`;
+
+/** Connections nothing has called since `idleSince`, longest idle first: the sweep verifies them. */
 export async function listIdleConnectionIds(db: Db, idleSince: Date, limit: number): Promise<string[]> {
   const rows = await db
     .selectFrom('helpdesk_connections')
     .select('id')
     .where('status', '<>', 'needs_reauth')
-    .where(
-      sql<Date>`greatest(connected_at, coalesce(last_refreshed_at, connected_at), coalesce(token_refreshed_at, connected_at), coalesce(touched_at, connected_at))`,
-      '<',
-      idleSince,
-    )
+    .where(lastActivity, '<', idleSince)
+    .orderBy(lastActivity)
     .limit(limit)
     .execute();
   return rows.map((r) => r.id);

@@ -75,7 +75,7 @@ async function fleetRegistry(db: Db, logger: Logger): Promise<Registry> {
   );
   gauge(
     'deskpulse_refreshes',
-    'Metric refreshes recorded in metric_refreshes, by provider and state',
+    'Metric refreshes requested in the last 24 hours, by provider and state',
     ['provider', PROVIDER_IDS],
     ['state', REFRESH_STATES],
     refreshes.map((r) => ({ x: r.provider, y: r.state, count: r.count })),

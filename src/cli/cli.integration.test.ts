@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../db/embedded.ts';
-import { createTestDatabase } from '../../test/helpers.ts';
+import { createTestDatabase, waitFor } from '../../test/helpers.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
 
 const BIN = path.resolve('bin/deskpulse.js');
@@ -165,14 +165,15 @@ describe('deskpulse CLI beside a running server on the same data dir', () => {
     const env = { DESKPULSE_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn' };
     server = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: 'ignore' });
     const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 150; i++) {
-      const ok = await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(
+      'the server to be ready',
+      () =>
+        fetch(`${base}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      15_000,
+    );
     const created = await cli(['workspace', 'create', '--name', 'Live', '--owner-email', 'live@x.io'], env);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);

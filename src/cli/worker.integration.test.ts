@@ -10,6 +10,7 @@ import {
   startHelpdesks,
   type TestApp,
   type TestHelpdesks,
+  waitFor,
 } from '../../test/helpers.ts';
 
 /** `serve --no-worker` and `deskpulse worker` as separate processes on one Postgres: the API queues, a worker runs. */
@@ -54,17 +55,15 @@ describe('API and worker processes', () => {
     const env = cliEnv(t, helpdesks, { PORT: String(port), LOG_LEVEL: 'warn' });
     const api = start(['serve', '--no-worker'], env);
     const base = `http://127.0.0.1:${port}`;
-    for (
-      let i = 0;
-      i < 200 &&
-      !(await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(
+      'the API to be ready',
+      () =>
+        fetch(`${base}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      20_000,
+    );
     const auth = { authorization: `Bearer ${keys.admin}` };
     const queued = await fetch(`${base}/integrations/front/refresh`, { method: 'POST', headers: auth });
     expect(queued.status).toBe(202);
@@ -77,11 +76,10 @@ describe('API and worker processes', () => {
     expect(await state()).toBe('queued');
 
     const worker = start(['worker'], env);
-    let final = 'queued';
-    for (let i = 0; i < 300 && (final === 'queued' || final === 'running'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      final = await state();
-    }
+    const final = await waitFor('the refresh to finish', async () => {
+      const now = await state();
+      return now !== 'queued' && now !== 'running' && now;
+    });
     expect(final).toBe('succeeded');
 
     worker.child.kill('SIGTERM');

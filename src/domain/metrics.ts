@@ -40,7 +40,6 @@ export async function requestRefresh(
   if (!deps.resolve(input.provider).provider.metrics) {
     throw new AppError('not_found', `${input.provider} has no metrics adapter`);
   }
-  const backfilled = await snapshots.hasHistory(deps.db, input.workspaceId, input.provider);
   const queue = options.queue;
   return deps.db.transaction().execute(async (trx) => {
     const refresh = await refreshes.insertRefresh(trx, {
@@ -48,7 +47,7 @@ export async function requestRefresh(
       workspaceId: input.workspaceId,
       provider: input.provider,
       requestedBy: actorLabel(input.actor),
-      historyWeeks: backfilled ? 1 : BACKFILL_WEEKS,
+      historyWeeks: { backfillWeeks: BACKFILL_WEEKS },
     });
     if (queue) await queue.send('metricsRefresh', { refreshId: refresh.id }, { trx });
     return refresh;

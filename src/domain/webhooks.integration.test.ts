@@ -10,7 +10,7 @@ import {
   reencryptWebhookSecretsBatch,
 } from '../db/repositories/webhooks.ts';
 import { generateKey, Keyring, parseKeyring } from '../lib/keyring.ts';
-import { createTestApp, seedWorkspace, TEST_KEYS, type TestApp } from '../../test/helpers.ts';
+import { createTestApp, seedWorkspace, TEST_KEYS, waitFor, type TestApp } from '../../test/helpers.ts';
 import { guardedAgent, WebhookTargetRefused } from './webhook-target.ts';
 import {
   deliver,
@@ -115,16 +115,6 @@ async function deliveries(endpointId: string): Promise<Delivery[]> {
   return ((await res.json()) as { deliveries: Delivery[] }).deliveries;
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const finished = (endpointId: string) => () =>
   deliveries(endpointId).then((d) => (d[0] && d[0].state !== 'pending' ? d[0] : undefined));
 
@@ -144,7 +134,7 @@ describe('webhook delivery', () => {
     const endpoint = await register(receiver.url, ['refresh.failed', 'metrics.updated']);
     await publish('refresh.failed', { provider: 'front', refreshId: 'ref_1' });
 
-    const delivery = await waitFor(finished(endpoint.id));
+    const delivery = await waitFor('the delivery to finish', finished(endpoint.id), 20_000, 50);
     expect(receiver.received).toHaveLength(1);
     const [got] = receiver.received;
     if (!got) throw new Error('no request received');
@@ -192,7 +182,7 @@ describe('webhook delivery', () => {
     const endpoint = await register(`http://127.0.0.1:${await deadPort()}/hooks`);
     await publish('refresh.failed', { provider: 'zendesk' });
 
-    const delivery = await waitFor(finished(endpoint.id), 25_000);
+    const delivery = await waitFor('the delivery to finish', finished(endpoint.id), 25_000, 50);
     expect(delivery.state).toBe('failed');
     expect(delivery.nextAttemptAt).toBeNull();
     expect(delivery.deliveredAt).toBeNull();
@@ -216,7 +206,7 @@ describe('webhook delivery', () => {
     const endpoint = await register(receiver.url);
     await publish('refresh.failed', { provider: 'plain' });
 
-    const delivery = await waitFor(finished(endpoint.id));
+    const delivery = await waitFor('the delivery to finish', finished(endpoint.id), 20_000, 50);
     expect(delivery.state).toBe('succeeded');
     expect(delivery.attempts.map((a) => [a.statusCode, a.error])).toEqual([
       [500, 'answered HTTP 500'],
@@ -338,7 +328,7 @@ describe('idempotence and recovery', () => {
     expect(await redriveStaleDeliveries(t.deps)).toBe(1);
     expect(await redriveStaleDeliveries(t.deps)).toBe(0);
 
-    const delivery = await waitFor(finished(endpoint.id));
+    const delivery = await waitFor('the delivery to finish', finished(endpoint.id), 20_000, 50);
     expect(delivery.state).toBe('succeeded');
     expect(receiver.received).toHaveLength(1);
   });

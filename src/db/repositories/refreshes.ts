@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../client.ts';
 import type { ProviderId, RefreshState } from '../schema.ts';
 
@@ -68,9 +68,30 @@ const toRefresh = (r: Row): Refresh => ({
   rateLimitedCalls: r.rate_limited_calls,
 });
 
+/**
+ * How many weeks a refresh computes: `backfillWeeks` until the connection has weekly history, then only the last
+ * one. The one rule for manual and scheduled refreshes alike (the scheduler applies it to a whole batch).
+ */
+const historyWeeksFor = (
+  workspaceId: RawBuilder<unknown>,
+  provider: RawBuilder<unknown>,
+  backfillWeeks: number,
+) =>
+  sql<number>`case when exists (
+    select 1 from metric_snapshots s
+    where s.workspace_id = ${workspaceId} and s.provider = ${provider} and s.period like 'week:%'
+  ) then 1 else ${backfillWeeks}::int end`;
+
 export async function insertRefresh(
   db: Db,
-  r: { id: string; workspaceId: string; provider: ProviderId; requestedBy: string; historyWeeks: number },
+  r: {
+    id: string;
+    workspaceId: string;
+    provider: ProviderId;
+    requestedBy: string;
+    /** A number, or the backfill rule (historyWeeksFor). */
+    historyWeeks: number | { backfillWeeks: number };
+  },
 ): Promise<Refresh> {
   const row = await db
     .insertInto('metric_refreshes')
@@ -79,7 +100,14 @@ export async function insertRefresh(
       workspace_id: r.workspaceId,
       provider: r.provider,
       requested_by: r.requestedBy,
-      history_weeks: r.historyWeeks,
+      history_weeks:
+        typeof r.historyWeeks === 'number'
+          ? r.historyWeeks
+          : historyWeeksFor(
+              sql`${r.workspaceId}`,
+              sql`${r.provider}::provider_id`,
+              r.historyWeeks.backfillWeeks,
+            ),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -206,10 +234,7 @@ export async function insertScheduledRefreshes(
   const result = await sql<{ id: string }>`
     insert into metric_refreshes (id, workspace_id, provider, requested_by, history_weeks, trigger, slot)
     select v.id, v.workspace_id, v.provider, 'schedule',
-      case when exists (
-        select 1 from metric_snapshots s
-        where s.workspace_id = v.workspace_id and s.provider = v.provider and s.period like 'week:%'
-      ) then 1 else ${options.backfillWeeks}::int end,
+      ${historyWeeksFor(sql.ref('v.workspace_id'), sql.ref('v.provider'), options.backfillWeeks)},
       'schedule', v.slot
     from (values ${values}) as v(id, workspace_id, provider, slot)
     where not exists (

@@ -126,15 +126,3 @@ export async function listWeeklySnapshots(
     .execute();
   return rows.map(toStored);
 }
-
-export async function hasHistory(db: Db, workspaceId: string, provider: ProviderId): Promise<boolean> {
-  const r = await db
-    .selectFrom('metric_snapshots')
-    .select('period')
-    .where('workspace_id', '=', workspaceId)
-    .where('provider', '=', provider)
-    .where('period', 'like', 'week:%')
-    .limit(1)
-    .executeTakeFirst();
-  return r !== undefined;
-}

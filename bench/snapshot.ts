@@ -16,9 +16,9 @@ import { startEmulator } from '../emulators/index.ts';
 import { intercomCallPlan } from '../emulators/intercom/call-plan.ts';
 import { plainCallPlan } from '../emulators/plain/call-plan.ts';
 import { zendeskCallPlan } from '../emulators/zendesk/call-plan.ts';
-import { Pacer } from '../src/providers/http.ts';
+import { Pacer } from '../src/providers/pacer.ts';
 import { providers } from '../src/providers/index.ts';
-import type { MetricsRequest } from '../src/providers/metrics-types.ts';
+import type { MetricsRequest } from '../src/metrics/types.ts';
 import { PROVIDER_IDS, type Credential, type ProviderId } from '../src/providers/types.ts';
 
 const LATENCY_MS = 50;

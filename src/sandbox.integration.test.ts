@@ -4,7 +4,7 @@ import { freePort } from './db/embedded.ts';
 import { createLogger } from './lib/logger.ts';
 import { startService, type RunningService } from './main.ts';
 import { PROVIDER_IDS } from './providers/types.ts';
-import { SANDBOX_TOKENS } from './sandbox.ts';
+import { providers } from './providers/index.ts';
 import { createTestDatabase, TEST_KEYS } from '../test/helpers.ts';
 
 /** Sandbox mode over a real server: every helpdesk connects offline through its in-process emulator. */
@@ -93,7 +93,7 @@ describe('sandbox mode', () => {
     await fetch(`${base}/integrations/front/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify(SANDBOX_TOKENS.front),
+      body: JSON.stringify(providers.front.sandbox.tokenBody),
     });
     const queued = await fetch(`${base}/integrations/front/refresh`, { method: 'POST', headers: { cookie } });
     expect(queued.status).toBe(202);
@@ -121,7 +121,7 @@ describe('sandbox mode', () => {
       const res = await fetch(`${base}/integrations/${provider}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify(SANDBOX_TOKENS[provider]),
+        body: JSON.stringify(providers[provider].sandbox.tokenBody),
       });
       expect(res.status, `${provider}: ${await res.clone().text()}`).toBe(200);
       expect(await res.json()).toMatchObject({ provider, authType: 'token', sandbox: true });

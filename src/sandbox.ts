@@ -2,25 +2,8 @@ import type { Hono } from 'hono';
 import type { Config } from './config/index.ts';
 import type { Sandbox } from './domain/provider-settings.ts';
 import { createHmac } from 'node:crypto';
-import { PROVIDER_IDS, type ProviderId } from './providers/types.ts';
-
-/**
- * Demo credentials the sandbox helpdesks accept for the API-token path, so a new user can try every connection
- * offline. They open only the in-process emulators.
- */
-export const SANDBOX_TOKENS = {
-  intercom: { accessToken: 'sandbox-intercom-token' },
-  front: { apiToken: 'sandbox-front-token' },
-  zendesk: { subdomain: 'sandbox', email: 'admin@sandbox.example', apiToken: 'sandbox-zendesk-token' },
-  plain: { apiKey: 'plainApiKey_sandbox' },
-} as const;
-
-const SANDBOX_ACCOUNTS: Record<ProviderId, { id: string; name: string }> = {
-  intercom: { id: 'sandbox01', name: 'Sandbox Intercom workspace' },
-  front: { id: 'cmp_sandbox', name: 'Sandbox Front company' },
-  zendesk: { id: 'sandbox', name: 'sandbox.zendesk.com' },
-  plain: { id: 'w_sandbox', name: 'Sandbox Plain workspace' },
-};
+import { PROVIDER_IDS, type ProviderId } from './metrics/helpdesks.ts';
+import { providers } from './providers/index.ts';
 
 const PATH = (id: ProviderId) => `/_sandbox/${id}`;
 
@@ -52,12 +35,13 @@ export async function loadSandboxApps(config: Config, sandbox: Sandbox): Promise
   const dataset = generateDataset({ seed: 42, conversations: 3000, now: Date.now() });
   const apps = {} as Record<ProviderId, Hono>;
   for (const id of PROVIDER_IDS) {
-    const seed = SANDBOX_TOKENS[id];
-    const token = 'apiToken' in seed ? seed.apiToken : 'accessToken' in seed ? seed.accessToken : seed.apiKey;
+    const demo = providers[id].sandbox;
+    // The demo token body, split as a real connection would store it: the secret and its parameters.
+    const { secret, params } = providers[id].tokenConnect.toStored(demo.tokenBody);
     apps[id] = createEmulator(id, {
       basePath: PATH(id),
       dataset,
-      account: SANDBOX_ACCOUNTS[id],
+      account: demo.account,
       clients: [
         {
           clientId: sandbox.clientId,
@@ -67,9 +51,9 @@ export async function loadSandboxApps(config: Config, sandbox: Sandbox): Promise
       ],
       apiTokens: [
         {
-          token,
-          account: SANDBOX_ACCOUNTS[id],
-          ...('email' in seed ? { email: seed.email, subdomain: seed.subdomain } : {}),
+          token: secret,
+          account: demo.account,
+          ...(params.email && params.subdomain ? { email: params.email, subdomain: params.subdomain } : {}),
         },
       ],
     }).app;

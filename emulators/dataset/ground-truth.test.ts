@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsRequest } from '../../src/providers/metrics-types.ts';
+import type { MetricsRequest } from '../../src/metrics/types.ts';
 import { groundTruth, median, NOT_MEASURED, p90, type GroundTruthCaps } from './ground-truth.ts';
 import type { Dataset, DatasetAgent, DatasetConversation } from './types.ts';
 import { openConversation } from './conversation.ts';

@@ -1,5 +1,5 @@
-import { completedWeeks } from '../../src/lib/weeks.ts';
-import { NOT_MEASURED } from '../../src/providers/metrics-math.ts';
+import { completedWeeks } from '../../src/metrics/weeks.ts';
+import { NOT_MEASURED } from '../../src/metrics/calculator.ts';
 import type {
   AgentMetrics,
   MetricValues,
@@ -7,7 +7,7 @@ import type {
   MetricsSnapshot,
   NotMeasured,
   WeekMetrics,
-} from '../../src/providers/metrics-types.ts';
+} from '../../src/metrics/types.ts';
 import type { Dataset, DatasetConversation } from './types.ts';
 
 /*

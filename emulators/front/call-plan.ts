@@ -1,4 +1,4 @@
-import type { MetricsRequest } from '../../src/providers/metrics-types.ts';
+import type { MetricsRequest } from '../../src/metrics/types.ts';
 import type { Dataset } from '../dataset/types.ts';
 
 /** Front pages hold at most 100 results: https://dev.frontapp.com/docs/pagination */

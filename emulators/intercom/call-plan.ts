@@ -1,5 +1,5 @@
-import { completedWeeks } from '../../src/lib/weeks.ts';
-import type { MetricsRequest } from '../../src/providers/metrics-types.ts';
+import { completedWeeks } from '../../src/metrics/weeks.ts';
+import type { MetricsRequest } from '../../src/metrics/types.ts';
 import type { Dataset } from '../dataset/types.ts';
 import { servedConversations } from './data.ts';
 

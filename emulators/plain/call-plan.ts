@@ -1,5 +1,5 @@
-import { completedWeeks } from '../../src/lib/weeks.ts';
-import type { MetricsRequest } from '../../src/providers/metrics-types.ts';
+import { completedWeeks } from '../../src/metrics/weeks.ts';
+import type { MetricsRequest } from '../../src/metrics/types.ts';
 import type { Dataset, DatasetConversation } from '../dataset/types.ts';
 
 const DAY_MS = 86_400_000;

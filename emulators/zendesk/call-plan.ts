@@ -1,5 +1,5 @@
 import { zendeskFetchRange, zendeskReplyWindows } from '../../src/providers/zendesk/metrics.ts';
-import type { MetricsRequest } from '../../src/providers/metrics-types.ts';
+import type { MetricsRequest } from '../../src/metrics/types.ts';
 import type { Dataset } from '../dataset/types.ts';
 import { CURSOR_PAGE_SIZE, INCREMENTAL_PAGE_SIZE, metricEvents, TIME_BASED_PAGE_SIZE } from './data.ts';
 

@@ -4,9 +4,9 @@ import { zendeskUnavailable } from './errors.ts';
 import { mountZendeskData } from './data.ts';
 import { mountZendeskIdentity } from './identity.ts';
 import { mountZendeskOAuth } from './oauth.ts';
+import { ZENDESK_SUBDOMAIN } from '../../src/providers/zendesk/auth.ts';
 
 // Same subdomain rule the connector enforces before interpolating it into a URL (SSRF guard).
-const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /**
  * `https://{subdomain}.zendesk.com/...` becomes `{emulator}/{subdomain}/...`, so a base-URL template
@@ -30,7 +30,7 @@ export const zendeskProvider: ProviderModule = {
   },
   mount(app, ctx) {
     app.use('/:subdomain/*', async (c, next) => {
-      if (!SUBDOMAIN.test(c.req.param('subdomain'))) return c.notFound();
+      if (!ZENDESK_SUBDOMAIN.test(c.req.param('subdomain'))) return c.notFound();
       await next();
       return undefined;
     });

@@ -1,7 +1,7 @@
 import { recordAudit } from '../domain/audit.ts';
 import { listCurrent, requestRefresh, runRefresh } from '../domain/metrics.ts';
 import { AppError } from '../lib/app-error.ts';
-import { METRIC_KEYS, type MetricValues, type NotMeasured } from '../providers/metrics-types.ts';
+import { METRIC_KEYS, type MetricValues, type NotMeasured } from '../metrics/types.ts';
 import type { ProviderId } from '../providers/types.ts';
 import { progress, withConnections } from './connections.ts';
 import type { CliContext } from './context.ts';

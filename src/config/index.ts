@@ -1,7 +1,8 @@
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { PROVIDER_IDS, type ProviderId } from '../providers/types.ts';
+import { PROVIDER_IDS, type ProviderId } from '../metrics/helpdesks.ts';
+import { providers as registry } from '../providers/index.ts';
 
 /**
  * The only reader of process.env. Parsed once at boot; a bad or missing variable stops the process naming it.
@@ -55,22 +56,20 @@ const EnvSchema = z.object({
   ...providerEnv(),
 });
 
-/** `<PROVIDER>_CLIENT_ID` etc. for every provider: the env prefix is the provider id upper-cased. */
+/** `<PROVIDER>_CLIENT_ID`, `_CLIENT_SECRET` and the host overrides each provider declares (`Provider.env`). */
 function providerEnv() {
   const shape: Record<string, z.ZodType> = {};
   for (const id of PROVIDER_IDS) {
     const p = id.toUpperCase();
+    const env = registry[id].env;
     shape[`${p}_CLIENT_ID`] = z.string().optional();
     shape[`${p}_CLIENT_SECRET`] = z.string().optional();
-    // Zendesk's OAuth lives on the same per-subdomain host as its API (ZENDESK_API_BASE_URL).
-    if (id !== 'zendesk') shape[`${p}_OAUTH_BASE_URL`] = httpUrl.optional();
+    if (env.oauthBaseUrl) shape[env.oauthBaseUrl] = httpUrl.optional();
+    const placeholder = env.apiBaseUrlPlaceholder;
+    shape[env.apiBaseUrl] = (
+      placeholder ? httpUrl.refine((u) => u.includes(placeholder), `must contain ${placeholder}`) : httpUrl
+    ).optional();
   }
-  shape.INTERCOM_API_BASE_URL = httpUrl.optional();
-  shape.FRONT_API_BASE_URL = httpUrl.optional();
-  shape.ZENDESK_API_BASE_URL = httpUrl
-    .refine((u) => u.includes('{subdomain}'), 'must contain {subdomain}')
-    .optional();
-  shape.PLAIN_API_URL = httpUrl.optional();
   return shape;
 }
 
@@ -156,19 +155,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const providers = Object.fromEntries(
     PROVIDER_IDS.map((id) => {
       const p = id.toUpperCase();
-      const api = {
-        intercom: 'INTERCOM_API_BASE_URL',
-        front: 'FRONT_API_BASE_URL',
-        zendesk: 'ZENDESK_API_BASE_URL',
-        plain: 'PLAIN_API_URL',
-      }[id];
+      const env = registry[id].env;
       return [
         id,
         {
           clientId: str(`${p}_CLIENT_ID`),
           clientSecret: str(`${p}_CLIENT_SECRET`),
-          oauthBaseUrl: str(`${p}_OAUTH_BASE_URL`),
-          apiBaseUrl: str(api),
+          oauthBaseUrl: env.oauthBaseUrl ? str(env.oauthBaseUrl) : undefined,
+          apiBaseUrl: str(env.apiBaseUrl),
         },
       ];
     }),

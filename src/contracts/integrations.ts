@@ -1,17 +1,16 @@
 import { z } from '@hono/zod-openapi';
-import { PROVIDER_IDS } from '../providers/types.ts';
+import { PROVIDER_IDS } from '../metrics/helpdesks.ts';
 
 export const ProviderIdSchema = z.enum(PROVIDER_IDS).openapi('ProviderId');
 export const ProviderParamSchema = z.object({ provider: ProviderIdSchema });
 
-export const StartQuerySchema = z.strictObject({
-  subdomain: z
-    .string()
-    .max(63)
-    .optional()
-    .openapi({ description: 'Zendesk only: acme for acme.zendesk.com' }),
-  region: z.string().max(8).optional().openapi({ description: 'Intercom only: us, eu or au' }),
-});
+/** The start endpoint's query: the connection parameters the helpdesks declare (src/providers/<p>/auth.ts). */
+export const startQuerySchema = (params: { name: string; description: string }[]) =>
+  z.strictObject(
+    Object.fromEntries(
+      params.map((p) => [p.name, z.string().max(253).optional().openapi({ description: p.description })]),
+    ),
+  );
 export const StartResponseSchema = z
   .object({ authorizeUrl: z.string(), expiresAt: z.iso.datetime() })
   .openapi('AuthorizeStart');

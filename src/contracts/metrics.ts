@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { METRIC_KEYS } from '../providers/metrics-types.ts';
+import { METRIC_KEYS } from '../metrics/types.ts';
 import { ProviderIdSchema } from './integrations.ts';
 
 const MetricValuesSchema = z

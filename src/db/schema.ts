@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ProviderId } from '../metrics/helpdesks.ts';
+
+export type { ProviderId } from '../metrics/helpdesks.ts';
 
 export type WorkspaceRole = 'owner' | 'admin' | 'member';
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -50,7 +53,6 @@ export interface AuthUserTable {
   createdAt: CreatedAt;
 }
 
-export type ProviderId = 'intercom' | 'front' | 'plain' | 'zendesk';
 export type ConnectionStatus = 'ok' | 'needs_reauth' | 'degraded';
 export type RefreshStatus =
   'ok' | 'unauthorized' | 'rate_limited' | 'upstream_unavailable' | 'unexpected_response';

@@ -23,7 +23,7 @@ import type {
   ProviderError,
   ProviderId,
 } from '../providers/types.ts';
-import type { JobQueue } from '../jobs/catalog.ts';
+import type { JobQueue } from './queue.ts';
 import { telemetry } from '../lib/telemetry.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { connectionNeedsReauth, connectionRecovered } from './events.ts';

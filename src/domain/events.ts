@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import type { JobQueue } from '../jobs/catalog.ts';
+import type { JobQueue } from './queue.ts';
 import type { ProviderId } from '../providers/types.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { publishEvent } from './webhooks.ts';

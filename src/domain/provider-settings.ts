@@ -45,7 +45,7 @@ export function resolveProvider(
   const missing = [
     !c.clientId && `${env}_CLIENT_ID`,
     !c.clientSecret && `${env}_CLIENT_SECRET`,
-    ...(provider.oauthRequires ?? []).map((k) => !c[k] && `${env}_OAUTH_BASE_URL`),
+    ...(provider.oauthRequires ?? []).map((k) => !c[k] && provider.env[k]),
   ].find((m): m is string => Boolean(m));
   const overrides = { oauthBaseUrl: c.oauthBaseUrl, apiBaseUrl: c.apiBaseUrl };
   return {
@@ -58,4 +58,21 @@ export function resolveProvider(
     },
     missingForOAuth: missing,
   };
+}
+
+export interface ConnectionParamInfo {
+  name: string;
+  /** The helpdesks taking it, with what it means for each. */
+  description: string;
+}
+
+/** Every connection parameter some provider takes (the start endpoint's query); each provider validates its own. */
+export function connectionParams(): ConnectionParamInfo[] {
+  const byName = new Map<string, string[]>();
+  for (const p of Object.values(providers)) {
+    for (const [name, spec] of Object.entries(p.params)) {
+      byName.set(name, [...(byName.get(name) ?? []), `${p.displayName}: ${spec.description}`]);
+    }
+  }
+  return [...byName].map(([name, uses]) => ({ name, description: `${uses.join('; ')}` }));
 }

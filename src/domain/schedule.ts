@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import * as repo from '../db/repositories/connections.ts';
 import * as refreshes from '../db/repositories/refreshes.ts';
 import * as webhookRepo from '../db/repositories/webhooks.ts';
-import type { JobQueue } from '../jobs/catalog.ts';
+import type { JobQueue } from './queue.ts';
 import type { Logger } from '../lib/logger.ts';
 import { AppError } from '../lib/app-error.ts';
 import { providers } from '../providers/index.ts';

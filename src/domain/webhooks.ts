@@ -3,7 +3,7 @@ import type { Config } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
 import * as repo from '../db/repositories/webhooks.ts';
 import type { WebhookAttempt } from '../db/schema.ts';
-import type { JobQueue } from '../jobs/catalog.ts';
+import type { JobQueue } from './queue.ts';
 import { AppError } from '../lib/app-error.ts';
 import { randomToken } from '../lib/crypto.ts';
 import type { Keyring } from '../lib/keyring.ts';

@@ -4,7 +4,7 @@ import type { Config } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
 import type { ResolvedProvider } from '../domain/provider-settings.ts';
 import type { Principal } from '../domain/roles.ts';
-import type { JobQueue } from '../jobs/catalog.ts';
+import type { JobQueue } from '../domain/queue.ts';
 import type { Keyring } from '../lib/keyring.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ProviderId } from '../providers/types.ts';

@@ -3,7 +3,8 @@ import PgBoss from 'pg-boss';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { QUEUES, type JobQueue, type QueueKey } from './catalog.ts';
-import { HANDLERS, type WorkerDeps } from './handlers.ts';
+import type { WorkerDeps } from './deps.ts';
+import { HANDLERS } from './handlers.ts';
 
 export interface Jobs {
   queue: JobQueue;

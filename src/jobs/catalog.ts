@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../db/client.ts';
+import type { JobPayloads, QueueKey } from '../domain/queue.ts';
 
 /**
  * The queue catalog: name → payload schema and delivery policy. Handlers live in their own files; producers only
@@ -40,22 +40,11 @@ export const QUEUES = {
     payload: z.object({ deliveryId: z.string().regex(/^whd_[0-9a-f]{20}$/) }),
     options: { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
   },
-} as const;
+} as const satisfies {
+  [K in QueueKey]: { name: string; payload: z.ZodType<JobPayloads[K]>; options: object; cron?: string };
+};
 
-export type QueueKey = keyof typeof QUEUES;
-export type JobPayload<K extends QueueKey> = z.infer<(typeof QUEUES)[K]['payload']>;
+export type { JobQueue, QueueKey } from '../domain/queue.ts';
+export type JobPayload<K extends QueueKey> = JobPayloads[K];
 export type MetricsRefreshJob = JobPayload<'metricsRefresh'>;
 export type WebhookDeliverJob = JobPayload<'webhookDeliver'>;
-
-export interface SendOptions {
-  /** Enqueue inside this transaction: the job exists only if the transaction commits (transactional outbox). */
-  trx?: Db;
-  /** Do not start before this instant (retries, rate-limit resets). */
-  startAfter?: Date;
-}
-
-export interface JobQueue {
-  send<K extends QueueKey>(queue: K, payload: JobPayload<K>, options?: SendOptions): Promise<void>;
-  /** Many jobs of one queue in one statement (the scheduler's fan-out). */
-  sendMany<K extends QueueKey>(queue: K, payloads: JobPayload<K>[], options?: SendOptions): Promise<void>;
-}

@@ -1,6 +1,6 @@
 import { runRefresh } from '../domain/metrics.ts';
 import type { MetricsRefreshJob } from './catalog.ts';
-import type { WorkerDeps } from './handlers.ts';
+import type { WorkerDeps } from './deps.ts';
 
 export async function handleRefresh(deps: WorkerDeps, job: MetricsRefreshJob): Promise<void> {
   const refresh = await runRefresh(deps, job.refreshId);

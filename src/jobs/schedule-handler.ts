@@ -1,7 +1,7 @@
 import { sweepExpiringTokens, touchIdleConnections } from '../domain/connections.ts';
 import { pruneHistory, scheduleDue } from '../domain/schedule.ts';
 import { redriveStaleDeliveries } from '../domain/webhooks.ts';
-import type { WorkerDeps } from './handlers.ts';
+import type { WorkerDeps } from './deps.ts';
 
 /** Every minute: connections whose slot started get their refresh; webhook deliveries without a job get one. */
 export async function handleFleetTick(deps: WorkerDeps): Promise<void> {

@@ -1,7 +1,7 @@
 import { deliver } from '../domain/webhooks.ts';
 import { telemetry } from '../lib/telemetry.ts';
 import type { WebhookDeliverJob } from './catalog.ts';
-import type { WorkerDeps } from './handlers.ts';
+import type { WorkerDeps } from './deps.ts';
 
 /**
  * One attempt of one webhook delivery. The domain claims the delivery (a lease, so two workers never send the

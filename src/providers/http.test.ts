@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { callProvider, Pacer, retryAfterMs, sanitizeDetail } from './http.ts';
+import { callProvider, sanitizeDetail } from './http.ts';
+import { Pacer, retryAfterMs } from './pacer.ts';
 import type { ProviderContext } from './types.ts';
 
 const now = 1_800_000_000_000;

@@ -1,11 +1,10 @@
 import type { z } from 'zod';
 import type { Result } from '../lib/result.ts';
-import type { Pacer } from './http.ts';
-import type { MetricsAdapter } from './metrics-types.ts';
+import type { ProviderId } from '../metrics/helpdesks.ts';
+import type { MetricsRequest, MetricsSnapshot, Progress } from '../metrics/types.ts';
+import type { Pacer } from './pacer.ts';
 
-export const PROVIDER_IDS = ['intercom', 'front', 'plain', 'zendesk'] as const;
-/** One spelling everywhere: folder, registry key, URL segment, enum value, env prefix (upper-cased). */
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+export { PROVIDER_IDS, type ProviderId } from '../metrics/helpdesks.ts';
 
 /** Expected failures of a helpdesk call; anything else is a bug and throws. */
 export type ProviderError =
@@ -96,9 +95,32 @@ export function defineTokenConnect<S extends z.ZodType>(
   return { body, toStored: (b) => toStored(body.parse(b)) };
 }
 
+/**
+ * The environment variables that point a provider elsewhere (tests, proxies, the emulators). Client id and
+ * secret are always `<ID>_CLIENT_ID` / `<ID>_CLIENT_SECRET`; src/config/ parses them all.
+ */
+export interface ProviderEnv {
+  /** Overrides the API base URL. */
+  apiBaseUrl: string;
+  /** A placeholder the API base URL must contain (Zendesk's per-account host). */
+  apiBaseUrlPlaceholder?: string;
+  /** Overrides the OAuth host; null where OAuth lives on the API host. */
+  oauthBaseUrl: string | null;
+}
+
+/** What sandbox mode's emulator of this helpdesk accepts, so every connection can be tried offline. */
+export interface SandboxDemo {
+  /** A body of `POST /integrations/:provider/token` the sandbox accepts (its secret opens only the emulator). */
+  tokenBody: Record<string, string>;
+  /** The emulated account that body connects to. */
+  account: Account;
+}
+
 export interface Provider {
   id: ProviderId;
   displayName: string;
+  env: ProviderEnv;
+  sandbox: SandboxDemo;
   params: Record<string, ParamSpec>;
   oauth: OAuthConfig;
   /** Env variables OAuth needs beyond `<P>_CLIENT_ID` / `<P>_CLIENT_SECRET`. */
@@ -116,4 +138,20 @@ export interface Provider {
   metrics?: MetricsAdapter;
   /** Revocation at the helpdesk where it offers one; absent where revocation is UI-only. */
   revoke?: (credential: Credential, ctx: ProviderContext) => Promise<Result<void, ProviderError>>;
+}
+
+export interface AdapterContext extends ProviderContext {
+  credential: Credential;
+  onProgress?: (p: Progress) => void;
+}
+
+/** One per provider: `fetch` does all I/O and returns zod-parsed raw pages; `toSnapshot` is pure. */
+export interface MetricsAdapter<Raw = unknown> {
+  /**
+   * The shortest refresh interval the helpdesk's rate limits allow for one connection (the scheduler's lower
+   * bound for `refreshIntervalMinutes`); each adapter cites the limit it derives from.
+   */
+  minRefreshIntervalMinutes: number;
+  fetch(ctx: AdapterContext, req: MetricsRequest): Promise<Result<Raw, ProviderError>>;
+  toSnapshot(raw: Raw, req: MetricsRequest): MetricsSnapshot;
 }

@@ -1,9 +1,4 @@
-import type {
-  AgentMetrics,
-  MetricsSnapshot,
-  MetricValues,
-  NotMeasured,
-} from '../../providers/metrics-types.ts';
+import type { AgentMetrics, MetricsSnapshot, MetricValues, NotMeasured } from '../../metrics/types.ts';
 import type { Db } from '../client.ts';
 import type { ProviderId } from '../schema.ts';
 

@@ -9,8 +9,8 @@ import {
   DisconnectQuerySchema,
   ProviderParamSchema,
   ScheduleBodySchema,
-  StartQuerySchema,
   StartResponseSchema,
+  startQuerySchema,
   TokenBodySchema,
 } from '../../contracts/integrations.ts';
 import { listAudit } from '../../domain/audit.ts';
@@ -18,6 +18,7 @@ import { intervalOf, minIntervalOf, setRefreshInterval } from '../../domain/sche
 import * as connections from '../../domain/connections.ts';
 import { findMembership } from '../../db/repositories/memberships.ts';
 import { hasRole } from '../../domain/roles.ts';
+import { connectionParams } from '../../domain/provider-settings.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { ProviderId } from '../../providers/types.ts';
 import { workspacePrincipalOf } from '../authorize.ts';
@@ -96,7 +97,7 @@ const start = defineRoute('admin', {
   path: '/integrations/{provider}/start',
   tags: ['Integrations'],
   summary: 'Begin OAuth: returns the helpdesk authorize URL (state single use, 10 minutes)',
-  request: { params: ProviderParamSchema, query: StartQuerySchema },
+  request: { params: ProviderParamSchema, query: startQuerySchema(connectionParams()) },
   responses: {
     200: { description: 'Authorize URL', ...json(StartResponseSchema) },
     500: { description: 'provider_not_configured: missing <PROVIDER>_CLIENT_ID' },

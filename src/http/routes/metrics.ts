@@ -11,10 +11,10 @@ import {
   WeekSchema,
 } from '../../contracts/metrics.ts';
 import { updateWorkspace } from '../../db/repositories/workspaces.ts';
-import type { NotMeasured } from '../../providers/metrics-types.ts';
+import type { NotMeasured } from '../../metrics/types.ts';
 import * as metrics from '../../domain/metrics.ts';
 import { AppError } from '../../lib/app-error.ts';
-import { completedWeeks, isValidTimezone } from '../../lib/weeks.ts';
+import { completedWeeks, isValidTimezone } from '../../metrics/weeks.ts';
 import { WorkspaceSchema } from '../../contracts/identity.ts';
 import { workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';

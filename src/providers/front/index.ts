@@ -11,6 +11,11 @@ const IdentitySchema = z.object({ id: z.string(), name: z.string() });
 export const front: Provider = {
   id: 'front',
   displayName: 'Front',
+  env: { apiBaseUrl: 'FRONT_API_BASE_URL', oauthBaseUrl: 'FRONT_OAUTH_BASE_URL' },
+  sandbox: {
+    tokenBody: { apiToken: 'sandbox-front-token' },
+    account: { id: 'cmp_sandbox', name: 'Sandbox Front company' },
+  },
   params: {},
   oauth: frontOAuth,
   endpoints: (o) => ({

@@ -4,8 +4,8 @@ import { generateDataset } from '../../../emulators/dataset/generate.ts';
 import { groundTruth } from '../../../emulators/dataset/ground-truth.ts';
 import type { Dataset } from '../../../emulators/dataset/types.ts';
 import { startEmulator, type RunningEmulator } from '../../../emulators/index.ts';
-import { Pacer } from '../http.ts';
-import type { MetricsRequest, MetricsSnapshot } from '../metrics-types.ts';
+import { Pacer } from '../pacer.ts';
+import type { MetricsRequest, MetricsSnapshot } from '../../metrics/types.ts';
 import { front } from './index.ts';
 import { frontMetrics } from './metrics.ts';
 

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { completedWeeks } from '../../lib/weeks.ts';
+import { completedWeeks } from '../../metrics/weeks.ts';
 import { err, ok, type Result } from '../../lib/result.ts';
 import { callProvider, sanitizeDetail } from '../http.ts';
 import {
@@ -9,8 +9,9 @@ import {
   openStateOf,
   type ConversationFacts,
   type RatingFact,
-} from '../metrics-math.ts';
-import type { AdapterContext, MetricsAdapter, MetricsRequest, MetricsSnapshot } from '../metrics-types.ts';
+} from '../../metrics/calculator.ts';
+import type { AdapterContext, MetricsAdapter } from '../types.ts';
+import type { MetricsRequest, MetricsSnapshot } from '../../metrics/types.ts';
 import type { ProviderError } from '../types.ts';
 import {
   ACTIVITY_TYPES,

@@ -23,6 +23,11 @@ const headers = { 'Intercom-Version': INTERCOM_VERSION };
 export const intercom: Provider = {
   id: 'intercom',
   displayName: 'Intercom',
+  env: { apiBaseUrl: 'INTERCOM_API_BASE_URL', oauthBaseUrl: 'INTERCOM_OAUTH_BASE_URL' },
+  sandbox: {
+    tokenBody: { accessToken: 'sandbox-intercom-token' },
+    account: { id: 'sandbox01', name: 'Sandbox Intercom workspace' },
+  },
   params: intercomParams,
   oauth: intercomOAuth,
   endpoints: (o, params) => {

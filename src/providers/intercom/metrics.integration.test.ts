@@ -4,8 +4,9 @@ import { generateDataset } from '../../../emulators/dataset/generate.ts';
 import { groundTruth } from '../../../emulators/dataset/ground-truth.ts';
 import { intercomCallPlan } from '../../../emulators/intercom/call-plan.ts';
 import { intercomAdminId } from '../../../emulators/intercom/data.ts';
-import { Pacer } from '../http.ts';
-import type { AdapterContext, MetricsRequest, MetricsSnapshot, Progress } from '../metrics-types.ts';
+import { Pacer } from '../pacer.ts';
+import type { AdapterContext } from '../types.ts';
+import type { MetricsRequest, MetricsSnapshot, Progress } from '../../metrics/types.ts';
 import { intercom } from './index.ts';
 import { intercomMetrics } from './metrics.ts';
 

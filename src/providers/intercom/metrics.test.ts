@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsRequest } from '../metrics-types.ts';
+import type { MetricsRequest } from '../../metrics/types.ts';
 import adminsFixture from './fixtures/admins.json' with { type: 'json' };
 import searchFixture from './fixtures/search-conversations.json' with { type: 'json' };
 import { intercomSearchQuery, oldestWindowStart, toSnapshot, type IntercomMetricsRaw } from './metrics.ts';

@@ -1,4 +1,4 @@
-import { completedWeeks } from '../../lib/weeks.ts';
+import { completedWeeks } from '../../metrics/weeks.ts';
 import { err, ok, type Result } from '../../lib/result.ts';
 import { callProvider } from '../http.ts';
 import {
@@ -7,8 +7,9 @@ import {
   openStateOf,
   type ConversationFacts,
   type RatingFact,
-} from '../metrics-math.ts';
-import type { AdapterContext, MetricsAdapter, MetricsRequest, MetricsSnapshot } from '../metrics-types.ts';
+} from '../../metrics/calculator.ts';
+import type { AdapterContext, MetricsAdapter } from '../types.ts';
+import type { MetricsRequest, MetricsSnapshot } from '../../metrics/types.ts';
 import type { ProviderError } from '../types.ts';
 import { INTERCOM_VERSION } from './auth.ts';
 import {

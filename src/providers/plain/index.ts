@@ -21,6 +21,12 @@ const ResponseSchema = z.object({
 export const plain: Provider = {
   id: 'plain',
   displayName: 'Plain',
+  // Plain's API is one GraphQL endpoint, so the variable names the endpoint, not a base.
+  env: { apiBaseUrl: 'PLAIN_API_URL', oauthBaseUrl: 'PLAIN_OAUTH_BASE_URL' },
+  sandbox: {
+    tokenBody: { apiKey: 'plainApiKey_sandbox' },
+    account: { id: 'w_sandbox', name: 'Sandbox Plain workspace' },
+  },
   params: {},
   oauth: plainOAuth,
   oauthRequires: ['oauthBaseUrl'],

@@ -5,8 +5,8 @@ import type { Dataset } from '../../../emulators/dataset/types.ts';
 import { startEmulator, type RunningEmulator } from '../../../emulators/index.ts';
 import { plainCallPlan } from '../../../emulators/plain/call-plan.ts';
 import { userId } from '../../../emulators/plain/threads.ts';
-import { Pacer } from '../http.ts';
-import type { MetricsRequest, MetricsSnapshot, Progress } from '../metrics-types.ts';
+import { Pacer } from '../pacer.ts';
+import type { MetricsRequest, MetricsSnapshot, Progress } from '../../metrics/types.ts';
 import { plainMetrics } from './metrics.ts';
 
 const TOKEN = 'plainApiKey_integration000000000000';

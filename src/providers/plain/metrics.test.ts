@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MetricsRequest } from '../metrics-types.ts';
+import type { MetricsRequest } from '../../metrics/types.ts';
 import { NOT_MEASURED, plainSnapshot, threadsFilter, type PlainRaw } from './metrics.ts';
 import { ThreadsResponseSchema, UsersResponseSchema } from './schemas.ts';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { completedWeeks } from '../../lib/weeks.ts';
+import { completedWeeks } from '../../metrics/weeks.ts';
 import { err, ok, type Result } from '../../lib/result.ts';
 import { callProvider } from '../http.ts';
 import {
@@ -8,8 +8,9 @@ import {
   openStateOf,
   type ConversationFacts,
   type RatingFact,
-} from '../metrics-math.ts';
-import type { AdapterContext, MetricsAdapter, MetricsRequest, MetricsSnapshot } from '../metrics-types.ts';
+} from '../../metrics/calculator.ts';
+import type { AdapterContext, MetricsAdapter } from '../types.ts';
+import type { MetricsRequest, MetricsSnapshot } from '../../metrics/types.ts';
 import type { ProviderError } from '../types.ts';
 import {
   ThreadsResponseSchema,
@@ -29,7 +30,7 @@ import {
 // "default 25, max 100": team-plain/docs graphql/pagination.mdx
 export const PLAIN_PAGE_SIZE = 100;
 
-export { NOT_MEASURED } from '../metrics-math.ts';
+export { NOT_MEASURED } from '../../metrics/calculator.ts';
 
 export const THREADS_QUERY = `query DeskpulseThreads($filters: ThreadsFilter, $sortBy: ThreadsSort, $first: Int, $after: String) {
   threads(filters: $filters, sortBy: $sortBy, first: $first, after: $after) {

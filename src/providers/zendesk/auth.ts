@@ -17,11 +17,15 @@ export const zendeskOAuth = {
   tokenRequestExtras: { expires_in: 86_400, refresh_token_expires_in: 2_592_000 },
 } as const satisfies OAuthConfig;
 
+/**
+ * A Zendesk account's subdomain (acme for acme.zendesk.com). Interpolated into every URL, so validated before use
+ * (SSRF). Nango's rule is ^[a-z0-9_-]+$; DNS labels are stricter (no underscore, no leading hyphen, ≤ 63 chars).
+ */
+export const ZENDESK_SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 export const zendeskParams: Record<string, ParamSpec> = {
-  // Interpolated into every URL: validated before use (SSRF). Nango's rule is ^[a-z0-9_-]+$; DNS labels are
-  // stricter (no underscore, no leading hyphen, ≤ 63 chars).
   subdomain: {
-    pattern: /^[a-z0-9][a-z0-9-]{0,62}$/,
+    pattern: ZENDESK_SUBDOMAIN,
     required: true,
     description: 'your Zendesk subdomain: acme for acme.zendesk.com',
   },

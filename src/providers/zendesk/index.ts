@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { err, ok } from '../../lib/result.ts';
 import { callProvider } from '../http.ts';
 import { defineTokenConnect, type Provider } from '../types.ts';
-import { ZENDESK_BASE_URL_TEMPLATE, ZENDESK_PATHS, zendeskOAuth, zendeskParams } from './auth.ts';
+import {
+  ZENDESK_BASE_URL_TEMPLATE,
+  ZENDESK_PATHS,
+  ZENDESK_SUBDOMAIN,
+  zendeskOAuth,
+  zendeskParams,
+} from './auth.ts';
 import { zendeskMetrics } from './metrics.ts';
 
 // GET /api/v2/users/me.json is allowed for anonymous users: a rejected credential answers 200 with `id: null`,
@@ -15,6 +21,12 @@ const CurrentTokenSchema = z.object({ token: z.object({ id: z.number() }) });
 export const zendesk: Provider = {
   id: 'zendesk',
   displayName: 'Zendesk',
+  // OAuth lives on the same per-account host as the API.
+  env: { apiBaseUrl: 'ZENDESK_API_BASE_URL', apiBaseUrlPlaceholder: '{subdomain}', oauthBaseUrl: null },
+  sandbox: {
+    tokenBody: { subdomain: 'sandbox', email: 'admin@sandbox.example', apiToken: 'sandbox-zendesk-token' },
+    account: { id: 'sandbox', name: 'sandbox.zendesk.com' },
+  },
   params: zendeskParams,
   oauth: zendeskOAuth,
   endpoints: (o, params) => {
@@ -28,7 +40,7 @@ export const zendesk: Provider = {
   emulatorOverrides: (base) => ({ oauthBaseUrl: undefined, apiBaseUrl: `${base}/{subdomain}` }),
   tokenConnect: defineTokenConnect(
     z.strictObject({
-      subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a Zendesk subdomain like acme'),
+      subdomain: z.string().regex(ZENDESK_SUBDOMAIN, 'must be a Zendesk subdomain like acme'),
       email: z.email().max(254),
       apiToken: z.string().min(8).max(512),
     }),

@@ -7,8 +7,9 @@ import type { Dataset } from '../../../emulators/dataset/types.ts';
 import { authorize, codeFrom, jsonBody } from '../../../emulators/shared/testing.ts';
 import { zendeskCallPlan } from '../../../emulators/zendesk/call-plan.ts';
 import { INCREMENTAL_EXPORT_LIMIT, zendeskUserId } from '../../../emulators/zendesk/data.ts';
-import { Pacer } from '../http.ts';
-import type { AdapterContext, MetricsRequest, MetricsSnapshot } from '../metrics-types.ts';
+import { Pacer } from '../pacer.ts';
+import type { AdapterContext } from '../types.ts';
+import type { MetricsRequest, MetricsSnapshot } from '../../metrics/types.ts';
 import type { RateLimit } from '../../../emulators/index.ts';
 import { zendeskMetrics } from './metrics.ts';
 

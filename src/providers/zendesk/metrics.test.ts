@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsRequest } from '../metrics-types.ts';
+import type { MetricsRequest } from '../../metrics/types.ts';
 import exportPage from './fixtures/incremental-tickets-page.json' with { type: 'json' };
 import ratingsPage from './fixtures/satisfaction-ratings-page.json' with { type: 'json' };
 import searchCount from './fixtures/search-count.json' with { type: 'json' };

@@ -1,9 +1,6 @@
-import type { Result } from '../lib/result.ts';
-import type { Credential, ProviderContext, ProviderError } from './types.ts';
-
 /**
- * The metrics every adapter produces (definitions: docs/metrics.md). `null` always means "not measured",
- * never 0, and `notMeasured` says why.
+ * The metrics every source produces — a connected helpdesk or an imported export (definitions: docs/metrics.md).
+ * `null` always means "not measured", never 0, and `notMeasured` says why.
  */
 export const METRIC_KEYS = [
   'weeklyVolume',
@@ -60,23 +57,8 @@ export interface MetricsRequest {
   historyWeeks: number;
 }
 
+/** How far a long piece of work (a refresh's calls, an import's bytes) has come. */
 export interface Progress {
   done: number;
   total?: number | undefined;
-}
-
-export interface AdapterContext extends ProviderContext {
-  credential: Credential;
-  onProgress?: (p: Progress) => void;
-}
-
-/** One per provider: `fetch` does all I/O and returns zod-parsed raw pages; `toSnapshot` is pure. */
-export interface MetricsAdapter<Raw = unknown> {
-  /**
-   * The shortest refresh interval the helpdesk's rate limits allow for one connection (the scheduler's lower
-   * bound for `refreshIntervalMinutes`); each adapter cites the limit it derives from.
-   */
-  minRefreshIntervalMinutes: number;
-  fetch(ctx: AdapterContext, req: MetricsRequest): Promise<Result<Raw, ProviderError>>;
-  toSnapshot(raw: Raw, req: MetricsRequest): MetricsSnapshot;
 }

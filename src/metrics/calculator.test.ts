@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { generateDataset } from '../../emulators/dataset/generate.ts';
+import { groundTruth } from '../../emulators/dataset/ground-truth.ts';
 import {
   computeSnapshot,
+  DAY_MS,
+  MetricsFold,
   median,
   NOT_MEASURED,
   openStateOf,
   p90,
   type ConversationFacts,
+  type HistoryWeeks,
   type MetricCaps,
   type RatingFact,
   type SnapshotInput,
-} from './metrics-math.ts';
-import type { MetricsRequest } from './metrics-types.ts';
+} from './calculator.ts';
+import type { MetricsRequest, MetricsSnapshot } from './types.ts';
+import { completedWeeks, type Week } from './weeks.ts';
 
 const NOW = Date.parse('2026-01-15T12:00:00Z');
 const HOUR = 3_600_000;
@@ -159,5 +165,85 @@ describe('computeSnapshot', () => {
     const unlisted = computeSnapshot(input({ open: { count: 3, oldestCreatedAt: null } }), req, ALL);
     expect(unlisted.current.backlogAgeDays).toBeNull();
     expect(unlisted.notMeasured.backlogAgeDays).toMatch(/counted open conversations/);
+  });
+});
+
+describe('MetricsFold', () => {
+  const d = generateDataset({ seed: 7, conversations: 3000 });
+  const caps: MetricCaps = { csatMeanScore: true, deflectionRate: true };
+  const request: MetricsRequest = { now: new Date(d.now), timezone: 'America/New_York', historyWeeks: 12 };
+
+  /** The dataset as an adapter would map it, one conversation at a time. */
+  function* facts(): Generator<{ conversation: ConversationFacts; rating: RatingFact | null }> {
+    for (const c of d.conversations) {
+      if (c.spam) continue;
+      yield {
+        conversation: {
+          createdAt: c.createdAt,
+          assigneeId: c.assigneeId,
+          firstReplyAt: c.firstAgentReplyAt,
+          closedNowAt: c.status === 'closed' ? c.closedAt : null,
+          oneTouch: c.agentReplies === 1 && c.reopens === 0,
+          aiResolved: c.aiResolved,
+        },
+        rating: c.rating && {
+          at: c.rating.ratedAt,
+          positive: c.rating.score >= 4,
+          score: c.rating.score,
+          assigneeId: c.assigneeId,
+        },
+      };
+    }
+  }
+
+  /** Feeds the facts in a shuffled order, so nothing may depend on arrival order. */
+  function fold(historyWeeks: HistoryWeeks, coverFrom?: number): MetricsSnapshot {
+    const all = [...facts()];
+    for (let i = all.length - 1; i > 0; i--) {
+      const j = (i * 7919) % (i + 1);
+      [all[i], all[j]] = [all[j] as (typeof all)[number], all[i] as (typeof all)[number]];
+    }
+    const f = new MetricsFold({ ...request, historyWeeks }, caps);
+    for (const { conversation, rating } of all) {
+      f.addConversation(conversation);
+      if (rating) f.addRating(rating);
+    }
+    for (const a of d.agents) f.nameAgent(a);
+    f.setOpen(
+      openStateOf(d.conversations.filter((c) => !c.spam && c.status !== 'closed').map((c) => c.createdAt)),
+    );
+    if (coverFrom !== undefined) f.cover(coverFrom);
+    return f.snapshot();
+  }
+
+  it('gives the ground truth one conversation at a time, in any order', () => {
+    expect(fold(12)).toEqual(groundTruth(d, request, caps));
+  });
+
+  it('equals the array entry point built on it', () => {
+    const all = [...facts()];
+    const viaArrays = computeSnapshot(
+      input({
+        conversations: all.map((f) => f.conversation),
+        ratings: all.flatMap((f) => (f.rating ? [f.rating] : [])),
+        agents: d.agents,
+        open: openStateOf(
+          d.conversations.filter((c) => !c.spam && c.status !== 'closed').map((c) => c.createdAt),
+        ),
+      }),
+      request,
+      caps,
+    );
+    expect(fold(12)).toEqual(viaArrays);
+  });
+
+  it('reports every completed week from the first one the source covers when asked for covered weeks', () => {
+    const weeks = completedWeeks(request.now, request.timezone, 10);
+    // Covered from the middle of the 10th week back: that week is partial, so the 9 after it are reported.
+    const from = (weeks[0] as Week).start.getTime() + DAY_MS;
+    const covered = fold('covered', from);
+    expect(covered.weeks.map((w) => w.weekStart)).toEqual(weeks.slice(1).map((w) => w.label));
+    expect(covered.weeks).toEqual(groundTruth(d, { ...request, historyWeeks: 9 }, caps).weeks);
+    expect(fold('covered').weeks).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * and the provider's documented rate limit. Prints, per case, the calls used against the documented minimal plan
  * and a naive full sync (ratios measured in this run), and the wall time against the rate-limit floor
  * (calls ÷ allowed rate) and against the sequential-latency floor (calls × latency).
- * Goals (issue 5): calls ≤ 1.1× the minimal plan; wall time ≤ 1.25× the floor.
+ * Goals: calls ≤ 1.1× the minimal plan; wall time ≤ 1.25× the floor.
  *
  *   npm run bench:snapshot                      # 10k and 100k conversations, all four providers
  *   BENCH_SIZES=10000 BENCH_PROVIDERS=front npm run bench:snapshot

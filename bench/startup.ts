@@ -1,7 +1,7 @@
 /**
  * Cold (empty data dir) and warm start of `deskpulse serve` to the first /readyz 200, against a baseline measured
  * in the same run: the bare embedded Postgres (initdb + start, then start alone) that our start-up wraps.
- * Goals (issue 3): cold < 5 s, warm < 2 s on the 2-core machine.
+ * Goals: cold < 5 s, warm < 2 s on the 2-core machine.
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';

@@ -203,7 +203,8 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /**
  * Values are integers (`AnalyticsScalarValue`), so averages and percentages are rounded; durations are seconds
- * and business hours are 24/7 [uncertain: units are undocumented, front.md §6]. Satisfied = 4–5 of 5 stars
+ * and business hours are 24/7 [uncertain: units are undocumented, https://dev.frontapp.com/reference/analytics].
+ * Satisfied = 4–5 of 5 stars
  * [emulator]. Metrics the dataset cannot support (SLA, handle time, tags, …) are `null`.
  */
 function computeMetric(id: MetricId, rows: Activity[], openEnd: number | null): number | null {
@@ -343,7 +344,9 @@ const ExportRequestSchema = z.object({
   end: z.number(),
   timezone: TimezoneSchema,
   filters: FiltersSchema,
-  // Required since 2024-04-01 (front.md §3.1); parameterized columns are objects and stay empty here.
+  // Required since 2024-04-01
+  // (https://community.front.com/api-news-updates-40/breaking-changes-to-the-analytics-endpoint-746);
+  // parameterized columns are objects and stay empty here.
   columns: z
     .array(
       z.union([

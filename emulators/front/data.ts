@@ -20,7 +20,7 @@ export type FrontStatus = 'archived' | 'unassigned' | 'deleted' | 'assigned';
 
 /**
  * `ConversationResponse.status` (core-api.json): archived | unassigned | deleted | assigned. A snoozed
- * conversation is archived with a scheduled reminder that brings it back (front.md §3.2); spam/deleted ones
+ * conversation is archived with a scheduled reminder that brings it back (docs/metrics/front.md); spam/deleted ones
  * are `deleted` and sit in the trash.
  */
 export function frontStatus(c: DatasetConversation): FrontStatus {
@@ -105,7 +105,10 @@ export function teammateBody(base: string, agent: DatasetAgent) {
   };
 }
 
-/** Front lists its CSAT pseudo-teammate beside real users (front.md §3.4); clients must filter on `type`. */
+/**
+ * Front lists its CSAT pseudo-teammate beside real users (`TeammateResponse.type` in core-api.json of
+ * https://github.com/frontapp/front-api-specs); clients must filter on `type`.
+ */
 function csatBot(base: string) {
   return {
     ...teammateBody(base, { id: 'csat', name: 'CSAT', email: 'csat@bots.frontapp.test' }),
@@ -198,7 +201,10 @@ function page<T>(
 
 const LIST_STATUSES = ['assigned', 'unassigned', 'archived', 'trashed'] as const;
 
-/** `q[statuses]` in both the `q[statuses]=a&q[statuses]=b` and `q[statuses][]=a` forms (front.md §3.2). */
+/**
+ * `q[statuses]` in both the `q[statuses]=a&q[statuses]=b` form (https://dev.frontapp.com/docs/query-object-q) and
+ * the `q[statuses][]=a` form third-party clients send.
+ */
 function statusesQuery(c: Context): string[] {
   return [...(c.req.queries('q[statuses]') ?? []), ...(c.req.queries('q[statuses][]') ?? [])];
 }
@@ -223,7 +229,8 @@ export function mountFrontData(app: Hono, ctx: EmulatorContext): void {
     '/teammates',
     guarded(ctx, (c) => {
       const base = publicBase(c, ctx);
-      // `listOfTeammates` has no `_pagination`: one page (front.md §2.1).
+      // `listOfTeammates` has no `_pagination`: one page
+      // (core-api.json of https://github.com/frontapp/front-api-specs).
       return c.json({
         _links: { self: `${base}/teammates` },
         _results: [...ctx.dataset.agents.map((a) => teammateBody(base, a)), csatBot(base)],

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /**
- * Intercom's error envelope (`error` schema of the official OpenAPI spec, descriptions/2.16):
+ * Intercom's error envelope (`error` schema of https://github.com/intercom/Intercom-OpenAPI, descriptions/2.16):
  * `{ "type": "error.list", "request_id": "...", "errors": [{ "code": "...", "message": "..." }] }`.
  */
 export function intercomError(

@@ -6,7 +6,8 @@ import { intercomError } from './errors.ts';
 
 export const INTERCOM_ME_PATH = '/me';
 
-// `intercom_version` enum of the official spec (descriptions/2.16) plus the Preview/Unstable channel.
+// `intercom_version` enum of the official spec (https://github.com/intercom/Intercom-OpenAPI, descriptions/2.16)
+// plus the Preview/Unstable channel.
 const INTERCOM_VERSIONS = new Set([
   ...['1.0', '1.1', '1.2', '1.3', '1.4'],
   ...Array.from({ length: 17 }, (_, minor) => `2.${minor}`),

@@ -9,9 +9,10 @@ const pages = (items: number, size: number) => Math.max(1, Math.ceil(items / siz
  * Requests one refresh needs against this emulator (docs/metrics/zendesk.md, "Call plan").
  * minimal: users pages + search/count + the oldest-open search (only when something is open) + export pages
  * (tickets whose generated_timestamp ≥ start, deleted ones included) + rating pages (ratings in [start, end]).
- * naive: what a client without the export and its metric_sets side-load would do (Airbyte's pattern, zendesk.md
- * §6): all tickets in 100-ticket pages, one `GET /tickets/{id}/metrics` per ticket in the span, the same ratings
- * and users pages, and one search/count per windowed count (current + each week).
+ * naive: what a client without the export and its metric_sets side-load would do (Airbyte's pattern,
+ * https://github.com/airbytehq/airbyte/blob/master/docs/integrations/sources/zendesk-support.md): all tickets
+ * in 100-ticket pages, one `GET /tickets/{id}/metrics` per ticket in the span, the same ratings and users pages,
+ * and one search/count per windowed count (current + each week).
  */
 export function zendeskCallPlan(
   dataset: Dataset,

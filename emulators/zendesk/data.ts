@@ -7,7 +7,7 @@ import { zendeskBasicAuthFailed, zendeskUnavailable } from './errors.ts';
 
 /**
  * The Zendesk Support data API the metrics adapter reads, in the official OAS shapes
- * (/work/shared/provider-specs/zendesk-support-oas.yaml). Facts and deviations: docs/metrics/zendesk.md.
+ * (https://developer.zendesk.com/zendesk/oas.yaml). Facts and deviations: docs/metrics/zendesk.md.
  */
 
 // Incremental exports have their own limit of 10 requests per minute on top of the account limit:
@@ -41,7 +41,8 @@ export function zendeskUserId(agentId: string): number {
 }
 
 /**
- * Dataset state → Zendesk status. Spam/deleted → `deleted` (shown only by incremental exports, zendesk.md §7.5);
+ * Dataset state → Zendesk status. Spam/deleted → `deleted` (shown only by incremental exports:
+ * https://developer.zendesk.com/documentation/ticketing/managing-tickets/using-the-incremental-export-api);
  * open without a reply → `new`; open/snoozed alternate between `open`/`pending` and `hold`/`pending` by id;
  * closed → `solved` in its first 4 days, `closed` afterwards.
  */
@@ -99,7 +100,8 @@ function takeIncremental(ctx: EmulatorContext): number {
 
 function rateHeaders(c: Context, decision: RateDecision, now: number): void {
   if (!Number.isFinite(decision.limit)) return;
-  // Account-wide headers on every response, plus the `ratelimit-*` trio of Ticketing endpoints (zendesk.md §4).
+  // Account-wide headers on every response, plus the `ratelimit-*` trio of Ticketing endpoints:
+  // https://developer.zendesk.com/api-reference/introduction/rate-limits
   c.header('X-Rate-Limit', String(decision.limit));
   c.header('X-Rate-Limit-Remaining', String(decision.remaining));
   c.header('ratelimit-limit', String(decision.limit));

@@ -77,8 +77,9 @@ export function mountZendeskIdentity(app: Hono, ctx: EmulatorContext): void {
       if (auth.kind !== 'token') return auth.kind === 'failed' ? auth.response : zendeskBasicAuthFailed(c);
       return c.json({ token: tokenJson(c, ctx, subdomain, auth.record) });
     });
-    // Community reports say this answers 204 without revoking (zendesk.md §1.8); the emulator follows the docs
-    // and revokes, so both revocation paths work here.
+    // Community reports say this answers 204 without revoking
+    // (https://support.zendesk.com/hc/en-us/community/posts/5537132288282); the emulator follows the docs and
+    // revokes, so both revocation paths work here.
     app.delete(path, (c) => {
       ctx.stats.revocations += 1;
       const subdomain = subdomainOf(c);

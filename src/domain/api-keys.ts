@@ -58,7 +58,8 @@ export async function authenticateApiKey(db: Db, presented: string): Promise<Api
 export async function revokeApiKeyAs(db: Db, caller: WorkspacePrincipal, id: string): Promise<void> {
   const key = await apiKeys.findApiKey(db, caller.workspaceId, id);
   if (!key) throw new AppError('not_found', `no API key ${id} in this workspace`);
-  // Mirrors the member rule (product.md §7): admins remove members only, so only the owner revokes above that.
+  // Mirrors the member rule (https://docs.forepost.ai/help/teammates): admins remove members only, so only the
+  // owner revokes above that.
   if (key.role !== 'member' && caller.role !== 'owner' && key.id !== caller.apiKeyId) {
     throw new AppError('forbidden', `only the owner can revoke ${key.role} keys`);
   }

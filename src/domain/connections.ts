@@ -46,7 +46,7 @@ export interface ConnectionsDeps {
 /** Prefix of `lastError` when the token step failed (as opposed to a metrics refresh or an idle check). */
 const TOKEN_FAILURE = 'token refresh failed: ';
 
-/** OAuth transactions expire after 10 minutes (issue 4; RFC 9700 §4.7.1 asks for short-lived state). */
+/** OAuth transactions expire after 10 minutes (RFC 9700 §4.7.1 asks for short-lived state). */
 export const STATE_TTL_MS = 10 * 60 * 1000;
 /** Access tokens this close to expiry are refreshed before use (Nango's REFRESH_MARGIN_MS). */
 export const REFRESH_MARGIN_MS = 15 * 60 * 1000;

@@ -70,7 +70,7 @@ export const retryPolicyOf = (config: ConnectionsDeps['config']): RetryPolicy =>
 });
 
 /**
- * When to try a failed attempt again, from its error code (issue 6): `rate_limited` waits for the reset the
+ * When to try a failed attempt again, from its error code: `rate_limited` waits for the reset the
  * helpdesk announced (plus a little jitter so a fleet does not return in one burst); `upstream_unavailable` backs
  * off exponentially, capped, with "equal jitter" (half fixed, half random); `unauthorized` and
  * `unexpected_response` never retry — the first needs a reconnect, the second a code change, and retrying would

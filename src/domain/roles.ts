@@ -4,7 +4,8 @@ export type { WorkspaceRole };
 
 /**
  * The minimum a route demands. `public`: anyone; `authenticated`: any signed-in person or API key, with or without a workspace;
- * `member` / `admin` / `owner`: that role or higher in the caller's workspace (product.md §7).
+ * `member` / `admin` / `owner`: that role or higher in the caller's workspace
+ * (https://docs.forepost.ai/help/teammates).
  */
 export type MinRole = 'public' | 'authenticated' | WorkspaceRole;
 

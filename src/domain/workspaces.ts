@@ -12,7 +12,7 @@ export type Workspace = workspaces.Workspace;
 export type Member = memberships.Member;
 export type Invite = invites.Invite;
 
-/** Invite links expire after 7 days (product.md §7). */
+/** Invite links expire after 7 days (https://docs.forepost.ai/help/teammates). */
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export async function createWorkspace(
@@ -80,7 +80,9 @@ export async function acceptInvite(
   });
 }
 
-/** Only the Owner changes roles, and ownership is not transferred this way (product.md §7). */
+/**
+ * Only the Owner changes roles (https://docs.forepost.ai/help/teammates); ownership is not transferred this way.
+ */
 export async function changeMemberRole(
   db: Db,
   caller: WorkspacePrincipal,
@@ -94,7 +96,7 @@ export async function changeMemberRole(
   await memberships.updateMembershipRole(db, caller.workspaceId, userId, role);
 }
 
-/** Owner removes anyone but themselves; admins remove members only (product.md §7). */
+/** Owner removes anyone but themselves; admins remove members only (https://docs.forepost.ai/help/teammates). */
 export async function removeMember(db: Db, caller: WorkspacePrincipal, userId: string): Promise<void> {
   const target = await memberships.findMembership(db, caller.workspaceId, userId);
   if (!target) throw new AppError('not_found', `no member ${userId} in this workspace`);

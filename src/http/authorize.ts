@@ -45,7 +45,8 @@ export function authorize(minRole: MinRole): MiddlewareHandler<AppEnv> {
     if (!principal)
       throw new AppError('unauthenticated', 'sign in or send an API key (Authorization: Bearer)');
     if (minRole !== 'authenticated') {
-      // A removed teammate's next request answers 404 (product.md §7): they have no workspace any more.
+      // A removed teammate's next request answers 404 (https://docs.forepost.ai/help/teammates): they have no
+      // workspace any more.
       if (!principal.workspaceId || !principal.role) {
         throw new AppError('not_found', 'you are not a member of any workspace');
       }

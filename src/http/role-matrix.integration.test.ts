@@ -192,7 +192,10 @@ const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> 
   },
 };
 
-/** The product's role table (product.md §7), pinned here so a route declared with the wrong role fails. */
+/**
+ * The product's role table (https://docs.forepost.ai/help/teammates), pinned here so a route declared with the
+ * wrong role fails.
+ */
 const EXPECTED_ROLE: Record<string, string> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',

@@ -3,8 +3,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 /**
  * AES-256-GCM with a fresh 96-bit random nonce per encryption (NIST SP 800-38D §8.2.2; ASVS 11.3.4) and
  * associated data that binds a ciphertext to the row and field it belongs to, so a ciphertext copied to another
- * workspace, provider, connection or field fails to decrypt (security-bar.md §3.1). Each ciphertext records the
- * id of its key, so keys can be rotated and old rows re-encrypted (ASVS 11.2.2).
+ * workspace, provider, connection or field fails to decrypt (Nango's encryption has no such binding:
+ * https://github.com/NangoHQ/nango/blob/master/packages/shared/lib/utils/encryption.manager.ts). Each ciphertext
+ * records the id of its key, so keys can be rotated and old rows re-encrypted (ASVS 11.2.2).
  *
  * Stored form: `v1.<keyId>.<nonce b64url>.<ciphertext‖tag b64url>`.
  */

@@ -65,7 +65,7 @@ create table memberships (
   created_at timestamptz not null default now(),
   primary key (workspace_id, user_id)
 );
--- Every workspace has exactly one Owner (product.md §7).
+-- Every workspace has exactly one Owner, its creator (README.md, roles).
 create unique index memberships_one_owner on memberships (workspace_id) where role = 'owner';
 create index memberships_user_idx on memberships (user_id);
 

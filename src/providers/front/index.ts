@@ -39,5 +39,5 @@ export const front: Provider = {
   },
   metrics: frontMetrics,
   // No `revoke`: Front documents revocation only in its UI (https://help.front.com/t/36dsxd); /oauth/revoke
-  // appears only in third-party copies of its MCP server metadata (front.md §1.1).
+  // appears only in third-party copies of its MCP server metadata (https://github.com/api-evangelist/frontapp).
 };

@@ -34,7 +34,10 @@ import {
  */
 
 const PAGE_LIMIT = 100;
-/** Export polling: no documented interval (front.md §3.1), so capped backoff; the first poll is immediate. */
+/**
+ * Export polling: no documented interval (https://dev.frontapp.com/reference/analytics), so capped backoff; the
+ * first poll is immediate.
+ */
 const POLL_DELAYS_MS = [0, 1_000, 2_000, 4_000, 8_000, 10_000];
 const MAX_POLLS = 40;
 
@@ -82,8 +85,9 @@ function progress(ctx: AdapterContext, done: number): void {
 }
 
 /**
- * Pagination links are absolute URLs on the company host `<company>.api.frontapp.com` (front.md §2.1); our bearer
- * token only ever goes to the configured API origin or a Front API host over HTTPS.
+ * Pagination links are absolute URLs on the company host `<company>.api.frontapp.com`
+ * (https://dev.frontapp.com/reference/introduction); our bearer token only ever goes to the configured API origin
+ * or a Front API host over HTTPS.
  */
 function isTrustedUrl(ctx: AdapterContext, url: string): boolean {
   let parsed: URL;

@@ -19,7 +19,7 @@ export const intercomParams: Record<string, ParamSpec> = {
 };
 
 // Regional REST hosts: https://developers.intercom.com/building-apps/docs/rest-apis . OAuth runs on the US hosts
-// (Intercom's OAuth page shows only app.intercom.com; regional OAuth hosts are unverified, intercom.md §1.1.9).
+// (Intercom's OAuth page, linked above, shows only app.intercom.com; regional OAuth hosts are unverified).
 export const INTERCOM_APP_URL = 'https://app.intercom.com';
 export const INTERCOM_API_HOSTS = {
   us: 'https://api.intercom.io',
@@ -28,5 +28,9 @@ export const INTERCOM_API_HOSTS = {
 } as const;
 export const INTERCOM_PATHS = { authorize: '/oauth', token: '/auth/eagle/token' } as const;
 
-/** Pinned API version: requests and responses follow this spec (shared/provider-specs, descriptions/2.16). */
+/**
+ * Pinned API version: requests and responses follow descriptions/2.14 of
+ * https://github.com/intercom/Intercom-OpenAPI (the fields we read are the same in 2.16, which the emulator
+ * is built from).
+ */
 export const INTERCOM_VERSION = '2.14';

@@ -12,7 +12,7 @@ import {
 } from './auth.ts';
 import { intercomMetrics } from './metrics.ts';
 
-// GET /me → admin_with_app; the workspace is `app` (intercom.md §1.1.7).
+// GET /me → admin_with_app; the workspace is `app` (https://github.com/intercom/Intercom-OpenAPI).
 const MeSchema = z.object({
   type: z.literal('admin'),
   app: z.object({ id_code: z.string(), name: z.string(), region: z.string().optional() }),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /*
- * Only the fields the metrics read, as the official spec (Intercom-OpenAPI descriptions/2.16, also 2.14) types them.
+ * Only the fields the metrics read, as the official spec (https://github.com/intercom/Intercom-OpenAPI,
+ * descriptions/2.14, the pinned version, and 2.16) types them.
  * Objects are not strict: Intercom adds fields between versions. Every timestamp is UNIX seconds.
  */
 

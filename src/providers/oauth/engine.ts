@@ -116,7 +116,8 @@ function tokenSetOf(flow: OAuthFlow, r: oauth.TokenEndpointResponse, now = Date.
   if (flow.provider.oauth.expiry === 'expires_in' && typeof r.expires_in === 'number') {
     expiresAt = new Date(now + r.expires_in * 1000);
   } else if (flow.provider.oauth.expiry === 'expires_at') {
-    // Front answers `expires_at`; its unit is undocumented (front.md §1.1): read seconds, or ms if that large.
+    // Front answers `expires_at` in an undocumented unit (https://dev.frontapp.com/docs/oauth): read seconds,
+    // or ms if that large.
     const raw = Number(r.expires_at);
     if (Number.isFinite(raw) && raw > 0) expiresAt = new Date(raw > 1e12 ? raw : raw * 1000);
   }

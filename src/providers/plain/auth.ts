@@ -1,7 +1,7 @@
 import type { OAuthConfig } from '../types.ts';
 
 // Plain documents OAuth apps (https://www.plain.com/docs/graphql/oauth) but not their endpoints, scopes or token
-// lifetimes (plain.md §1.2). The machine-user API key is the default path; OAuth is used when PLAIN_CLIENT_ID,
+// lifetimes. The machine-user API key is the default path; OAuth is used when PLAIN_CLIENT_ID,
 // PLAIN_CLIENT_SECRET and PLAIN_OAUTH_BASE_URL are configured (or in sandbox mode, against the emulator).
 export const plainOAuth = {
   scopes: null,

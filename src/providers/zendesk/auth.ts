@@ -2,7 +2,8 @@ import type { OAuthConfig, ParamSpec } from '../types.ts';
 
 // https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/
 export const zendeskOAuth = {
-  // `read` covers every GET endpoint the metrics need (zendesk.md §1.5).
+  // `read` covers every GET endpoint the metrics need:
+  // https://developer.zendesk.com/api-reference/ticketing/oauth/oauth_tokens/
   scopes: ['read'],
   // Supported with S256: https://developer.zendesk.com/documentation/ticketing/working-with-oauth/oauth-pkce
   pkce: true,

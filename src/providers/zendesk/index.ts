@@ -69,8 +69,9 @@ export const zendesk: Provider = {
     return ok({ id: subdomain, name: `${subdomain}.zendesk.com` });
   },
   metrics: zendeskMetrics,
-  // DELETE …/current.json is reported not to revoke; look the token id up, then delete it by id (zendesk.md §1.8,
-  // https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token).
+  // DELETE …/current.json is reported not to revoke
+  // (https://support.zendesk.com/hc/en-us/community/posts/5537132288282); look the token id up, then delete it
+  // by id (https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token).
   async revoke(credential, ctx) {
     if (credential.kind !== 'bearer') return ok(undefined); // API tokens are managed in Admin Center
     const current = await callProvider(ctx, {

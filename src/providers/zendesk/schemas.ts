@@ -1,14 +1,15 @@
 import { z } from 'zod';
 
 /*
- * Only the fields the metrics read (official OAS: /work/shared/provider-specs/zendesk-support-oas.yaml). A field
- * of the wrong type fails the refresh as unexpected_response instead of turning into a wrong number.
+ * Only the fields the metrics read (official OAS: https://developer.zendesk.com/zendesk/oas.yaml). A field of the
+ * wrong type fails the refresh as unexpected_response instead of turning into a wrong number.
  */
 
 const IsoDate = z.iso.datetime({ offset: true });
 const Id = z.number().int();
 
-// Statuses of TicketObject plus `deleted`, which only incremental exports show (zendesk.md §2, §7.5).
+// Statuses of TicketObject plus `deleted`, which only incremental exports show:
+// https://developer.zendesk.com/documentation/ticketing/managing-tickets/using-the-incremental-export-api
 export const TicketStatusSchema = z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted']);
 
 export const ExportTicketSchema = z.object({

@@ -48,7 +48,7 @@ import {
   insertTokenConnections,
   readSecrets,
   type NewTokenConnection,
-} from '../src/db/repositories/connections.ts';
+} from '../src/db/repositories/connections/index.ts';
 import { newId } from '../src/domain/ids.ts';
 import { scheduleDue } from '../src/domain/schedule.ts';
 import { startJobs } from '../src/jobs/boss.ts';

@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx so `npx deskpulse` works from a checkout without a build.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli/main.ts');
+// Runs the compiled CLI (dist/, built by `npm run build`, which `npm ci` runs through `prepare`).
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/deskpulse.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('deskpulse: error: not built yet: run `npm run build` (npm ci does it)\n');
+  process.exit(1);
+}
+await import(entry.href);

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { TestProject } from 'vitest/node';
@@ -28,6 +30,8 @@ export default async function setup(project: TestProject) {
   process.on('beforeExit', () => {
     if (process.exitCode) process.exit(process.exitCode);
   });
+  // CLI tests run the compiled `deskpulse` (bin/deskpulse.js → dist/), so the build they test is this code's.
+  await promisify(execFile)(process.execPath, ['scripts/build.mjs']);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-test-'));
   const server = await openEmbeddedPostgres({
     dataDir: dir,

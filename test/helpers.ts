@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { createAuth } from '../src/auth/better-auth.ts';
 import { loadConfig, type Config } from '../src/config/index.ts';
 import { createDb, type DbHandle } from '../src/db/client.ts';
-import { insertTokenConnections } from '../src/db/repositories/connections.ts';
+import { insertTokenConnections } from '../src/db/repositories/connections/index.ts';
 import { createApiKey } from '../src/domain/api-keys.ts';
 import { createWorkspace } from '../src/domain/workspaces.ts';
 import { createApp } from '../src/http/app.ts';

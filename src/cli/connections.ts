@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { recordAudit } from '../domain/audit.ts';
-import { rotateEncryption, sweepExpiringTokens, type ConnectionsDeps } from '../domain/connections.ts';
+import { rotateEncryption, sweepExpiringTokens, type ConnectionsDeps } from '../domain/connections/index.ts';
 import { resolveProvider } from '../domain/provider-settings.ts';
 import { addDataDirKey } from '../db/data-dir.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';

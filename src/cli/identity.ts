@@ -1,3 +1,4 @@
+import { toApiKeyDto, toWorkspaceDto } from '../contracts/identity.ts';
 import { createAuth } from '../auth/better-auth.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';
 import { findUserByEmail } from '../db/repositories/users.ts';
@@ -77,9 +78,9 @@ export async function runWorkspaceCreate(
     print(
       opts.json,
       {
-        workspace: { id: workspace.id, name: workspace.name },
+        workspace: toWorkspaceDto(workspace),
         owner: { id: user.id, email: user.email },
-        apiKey: { id: apiKey.id, role: apiKey.role, key: secret },
+        apiKey: { ...toApiKeyDto(apiKey), key: secret },
       },
       secret,
     );
@@ -123,7 +124,8 @@ export async function runApiKeyCreate(
     });
     print(
       opts.json,
-      { id: apiKey.id, workspaceId, role: apiKey.role, name: apiKey.name, key: secret },
+      // The body of POST /apikeys.
+      { ...toApiKeyDto(apiKey), key: secret },
       secret,
     );
   });
@@ -136,15 +138,9 @@ export async function runApiKeyList(
   await withDatabase(ctx, async (database) => {
     const workspaceId = await resolveWorkspace(database, opts.workspace);
     const keys = await apiKeys.listApiKeys(database.db, workspaceId);
-    const rows = keys.map((k) => ({
-      id: k.id,
-      name: k.name,
-      role: k.role,
-      createdAt: k.createdAt.toISOString(),
-      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-      revokedAt: k.revokedAt?.toISOString() ?? null,
-    }));
-    if (opts.json) return print(true, rows, '');
+    const rows = keys.map(toApiKeyDto);
+    // The body of GET /apikeys.
+    if (opts.json) return print(true, { apiKeys: rows }, '');
     console.table(rows.map((r) => ({ ...r, revokedAt: r.revokedAt ?? '', lastUsedAt: r.lastUsedAt ?? '' })));
   });
 }

@@ -1,9 +1,13 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { ConfigError } from '../config/index.ts';
-import { AppError } from '../lib/app-error.ts';
-import { context, parseWith } from './context.ts';
-import { PROVIDER_IDS, type ProviderId } from '../providers/types.ts';
+import { PROVIDER_IDS, type ProviderId } from '../metrics/helpdesks.ts';
+import { parseWith } from './args.ts';
+
+/*
+ * Only commander, zod and the flag definitions load before a command runs: `--help` and argument errors answer
+ * at once, and each command loads its own modules (and the configuration) when it runs.
+ */
+const context = async (kind?: 'service' | 'command') => (await import('./context.ts')).context(kind);
 
 // Commands load their modules when they run: `--help` and small commands skip the server's dependencies.
 const identity = () => import('./identity.ts');
@@ -22,7 +26,7 @@ program
     'Run the HTTP API and, unless --no-worker, the job worker (embedded Postgres unless DATABASE_URL is set)',
   )
   .option('--no-worker', 'serve the API only; run `deskpulse worker` processes for the jobs')
-  .action(async (opts: { worker: boolean }) => (await serve()).runServe(context('service'), opts));
+  .action(async (opts: { worker: boolean }) => (await serve()).runServe(await context('service'), opts));
 
 program
   .command('worker')
@@ -38,12 +42,14 @@ program
         .pipe(z.number().max(65535, 'must be a port number (0-65535)')),
     ),
   )
-  .action(async (opts: { metricsPort?: number }) => (await serve()).runWorker(context('service'), opts));
+  .action(async (opts: { metricsPort?: number }) =>
+    (await serve()).runWorker(await context('service'), opts),
+  );
 
 program
   .command('migrate')
   .description('Apply pending database migrations and exit')
-  .action(async () => (await serve()).runMigrate(context('service')));
+  .action(async () => (await serve()).runMigrate(await context('service')));
 
 const workspace = program.command('workspace').description('Manage workspaces');
 workspace
@@ -72,7 +78,7 @@ workspace
       ownerName?: string;
       ownerPasswordStdin?: boolean;
       json?: boolean;
-    }) => (await identity()).runWorkspaceCreate(context(), opts),
+    }) => (await identity()).runWorkspaceCreate(await context(), opts),
   );
 
 const apikey = program.command('apikey').description('Manage workspace API keys');
@@ -90,7 +96,7 @@ apikey
   .addOption(workspaceOption)
   .option('--json', 'print structured output')
   .action(async (opts: { role: 'admin' | 'member'; name: string; workspace?: string; json?: boolean }) =>
-    (await identity()).runApiKeyCreate(context(), opts),
+    (await identity()).runApiKeyCreate(await context(), opts),
   );
 apikey
   .command('list')
@@ -98,7 +104,7 @@ apikey
   .addOption(workspaceOption)
   .option('--json', 'print structured output')
   .action(async (opts: { workspace?: string; json?: boolean }) =>
-    (await identity()).runApiKeyList(context(), opts),
+    (await identity()).runApiKeyList(await context(), opts),
   );
 apikey
   .command('revoke')
@@ -108,7 +114,7 @@ apikey
     'key id (key_…)',
     parseWith(z.string().regex(/^key_[0-9a-f]{16}$/, 'must be a key id like key_…')),
   )
-  .action(async (id: string) => (await identity()).runApiKeyRevoke(context(), id));
+  .action(async (id: string) => (await identity()).runApiKeyRevoke(await context(), id));
 
 const keys = program.command('keys').description('Manage the keyring that encrypts helpdesk credentials');
 keys
@@ -117,7 +123,7 @@ keys
     'Re-encrypt every stored credential under the current key (resumable, idempotent, safe while serving)',
   )
   .option('--new-key', 'first add a new current key to the data dir keyring (embedded setup only)')
-  .action(async (opts: { newKey?: boolean }) => (await connections()).runKeysRotate(context(), opts));
+  .action(async (opts: { newKey?: boolean }) => (await connections()).runKeysRotate(await context(), opts));
 keys
   .command('generate')
   .description('Print a new key as id:base64 for DESKPULSE_ENCRYPTION_KEYS (put it first)')
@@ -133,7 +139,7 @@ connectionsCommand
   .command('refresh-tokens')
   .description('Refresh every OAuth access token that expires within 15 minutes (the hourly sweep, by hand)')
   .option('--json', 'print structured output')
-  .action(async (opts: { json?: boolean }) => (await connections()).runRefreshTokens(context(), opts));
+  .action(async (opts: { json?: boolean }) => (await connections()).runRefreshTokens(await context(), opts));
 
 program
   .command('refresh')
@@ -142,7 +148,7 @@ program
   .addOption(workspaceOption)
   .option('--json', 'print structured output')
   .action(async (opts: { provider: ProviderId; workspace?: string; json?: boolean }) =>
-    (await metrics()).runRefreshCommand(context(), opts),
+    (await metrics()).runRefreshCommand(await context(), opts),
   );
 
 program
@@ -151,20 +157,15 @@ program
   .addOption(workspaceOption)
   .option('--json', 'print structured output')
   .action(async (opts: { workspace?: string; json?: boolean }) =>
-    (await metrics()).runMetricsCommand(context(), opts),
+    (await metrics()).runMetricsCommand(await context(), opts),
   );
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  const message =
-    e instanceof ConfigError
-      ? e.message
-      : e instanceof AppError
-        ? e.message
-        : e instanceof Error
-          ? e.message
-          : String(e);
+  // Configuration errors and expected failures (AppError) say what is wrong in their message; so does anything
+  // else that reaches here, on one line.
+  const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`deskpulse: error: ${message}\n`);
   process.exit(1);
 }

@@ -1,5 +1,7 @@
 import { recordAudit } from '../domain/audit.ts';
-import { listCurrent, requestRefresh, runRefresh } from '../domain/metrics.ts';
+import { toMetricsResponse, type MetricsResponse, type SourceDto } from '../contracts/metrics.ts';
+import { requestRefresh, runRefresh } from '../domain/metrics.ts';
+import { listCurrent } from '../domain/snapshots.ts';
 import { AppError } from '../lib/app-error.ts';
 import { METRIC_KEYS, type MetricValues, type NotMeasured } from '../metrics/types.ts';
 import type { ProviderId } from '../providers/types.ts';
@@ -24,12 +26,7 @@ function formatDuration(seconds: number): string {
 }
 
 /** A two-column table a person reads; `null` shows as "—" with the reason, never as 0. */
-export function formatMetricsTable(
-  provider: string,
-  measuredAt: Date,
-  values: MetricValues,
-  notMeasured: NotMeasured,
-): string {
+export function formatMetricsTable(title: string, values: MetricValues, notMeasured: NotMeasured): string {
   const rows = METRIC_KEYS.map((k) => {
     const v = values[k];
     return [
@@ -43,8 +40,24 @@ export function formatMetricsTable(
   const lines = rows.map(([a, b, c]) =>
     `  ${(a ?? '').padEnd(w0)}  ${(b ?? '').padStart(w1)}  ${c ?? ''}`.trimEnd(),
   );
-  return `${provider} — measured ${measuredAt.toISOString()}\n${lines.join('\n')}\n`;
+  return `${title}\n${lines.join('\n')}\n`;
 }
+
+const sourceLine = (s: SourceDto) =>
+  [
+    s.account?.name ?? (s.kind === 'import' ? 'import' : null),
+    s.sandbox ? 'sandbox demo data' : null,
+    s.status === 'live' ? null : s.status.replace('_', ' '),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+const tableOf = (row: MetricsResponse['providers'][number]) =>
+  formatMetricsTable(
+    `${row.provider ?? 'import'} — measured ${row.measuredAt}${sourceLine(row.source) ? ` (${sourceLine(row.source)})` : ''}`,
+    row.metrics,
+    row.notMeasured,
+  );
 
 export async function runRefreshCommand(
   ctx: CliContext,
@@ -73,13 +86,12 @@ export async function runRefreshCommand(
         `refresh failed (${refresh.errorCode}): ${refresh.errorDetail}; the previous metrics are kept`,
       );
     }
-    const snapshot = (await listCurrent(deps.db, workspaceId)).find((s) => s.provider === opts.provider);
-    if (!snapshot) throw new Error('refresh succeeded but wrote no snapshot');
-    process.stdout.write(
-      opts.json
-        ? `${JSON.stringify({ refreshId: refresh.id, provider: opts.provider, measuredAt: snapshot.measuredAt, metrics: snapshot.metrics, notMeasured: snapshot.notMeasured, agents: snapshot.agents }, null, 2)}\n`
-        : formatMetricsTable(opts.provider, snapshot.measuredAt, snapshot.metrics, snapshot.notMeasured),
+    const row = toMetricsResponse(await listCurrent(deps.db, workspaceId)).providers.find(
+      (p) => p.provider === opts.provider && p.source.kind === 'connection' && p.source.status === 'live',
     );
+    if (!row) throw new Error('refresh succeeded but wrote no snapshot');
+    // The refreshed connection's row of GET /metrics.
+    process.stdout.write(opts.json ? `${JSON.stringify(row, null, 2)}\n` : tableOf(row));
   });
 }
 
@@ -89,26 +101,15 @@ export async function runMetricsCommand(
 ): Promise<void> {
   await withConnections(ctx, async (deps, database) => {
     const workspaceId = await resolveWorkspace(database, opts.workspace);
-    const rows = await listCurrent(deps.db, workspaceId);
-    if (opts.json) {
-      const out = rows.map((s) => ({
-        provider: s.provider,
-        measuredAt: s.measuredAt,
-        metrics: s.metrics,
-        notMeasured: s.notMeasured,
-        agents: s.agents,
-      }));
-      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-      return;
-    }
-    if (rows.length === 0) {
+    const body = toMetricsResponse(await listCurrent(deps.db, workspaceId));
+    // The body of GET /metrics, byte for byte the same JSON.
+    if (opts.json) return void process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    if (body.providers.length === 0) {
       process.stdout.write(
         'no metrics yet: run `deskpulse refresh --provider <p>` or POST /integrations/<p>/refresh\n',
       );
       return;
     }
-    process.stdout.write(
-      rows.map((s) => formatMetricsTable(s.provider, s.measuredAt, s.metrics, s.notMeasured)).join('\n'),
-    );
+    process.stdout.write(body.providers.map(tableOf).join('\n'));
   });
 }

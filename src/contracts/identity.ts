@@ -81,3 +81,69 @@ export const MemberSchema = z
   .openapi('Member');
 export const UpdateMemberBodySchema = z.strictObject({ role: AssignableRoleSchema }).openapi('UpdateMember');
 export const UserIdParamSchema = z.object({ userId: z.string().min(1).max(64) });
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const SessionSchema = z.object({ user: UserSchema }).openapi('Session');
+
+export const AcceptedInviteSchema = z
+  .object({ workspace: WorkspaceSummarySchema, role: RoleSchema })
+  .openapi('AcceptedInvite');
+
+export const toWorkspaceDto = (w: {
+  id: string;
+  name: string;
+  timezone: string;
+  createdAt: Date;
+}): z.infer<typeof WorkspaceSchema> => ({
+  id: w.id,
+  name: w.name,
+  timezone: w.timezone,
+  createdAt: w.createdAt.toISOString(),
+});
+
+export const toApiKeyDto = (k: {
+  id: string;
+  name: string;
+  role: z.infer<typeof RoleSchema>;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}): z.infer<typeof ApiKeySchema> => ({
+  id: k.id,
+  name: k.name,
+  role: k.role,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: iso(k.lastUsedAt),
+  revokedAt: iso(k.revokedAt),
+});
+
+export const toInviteDto = (i: {
+  id: string;
+  role: z.infer<typeof RoleSchema>;
+  createdAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+}): z.infer<typeof InviteSchema> => ({
+  id: i.id,
+  role: i.role,
+  createdAt: i.createdAt.toISOString(),
+  expiresAt: i.expiresAt.toISOString(),
+  acceptedAt: iso(i.acceptedAt),
+  revokedAt: iso(i.revokedAt),
+});
+
+export const toMemberDto = (m: {
+  userId: string;
+  email: string;
+  name: string;
+  role: z.infer<typeof RoleSchema>;
+  createdAt: Date;
+}): z.infer<typeof MemberSchema> => ({
+  userId: m.userId,
+  email: m.email,
+  name: m.name,
+  role: m.role,
+  joinedAt: m.createdAt.toISOString(),
+});

@@ -97,3 +97,69 @@ export const AuditEventSchema = z
     detail: z.string().nullable(),
   })
   .openapi('AuditEvent');
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+type ConnectionDto = z.infer<typeof ConnectionSchema>;
+
+/** What a connection DTO is made from (the connections repository's row, structurally). */
+export interface ConnectionView {
+  provider: ConnectionDto['provider'];
+  authType: ConnectionDto['authType'];
+  status: ConnectionDto['status'];
+  connectedAt: Date;
+  lastRefreshedAt: Date | null;
+  tokenRefreshedAt: Date | null;
+  lastRefreshStatus: ConnectionDto['lastRefreshStatus'];
+  lastError: string | null;
+  accountId: string | null;
+  accountName: string | null;
+  params: Record<string, string>;
+  isSandbox: boolean;
+  refreshIntervalMinutes: number | null;
+  nextRefreshAt: Date;
+  failingSince: Date | null;
+  consecutiveFailures: number;
+}
+
+export const toConnectionDto = (
+  c: ConnectionView,
+  interval: { effectiveMinutes: number; minMinutes: number },
+): ConnectionDto => ({
+  provider: c.provider,
+  authType: c.authType,
+  status: c.status,
+  connectedAt: c.connectedAt.toISOString(),
+  lastRefreshedAt: iso(c.lastRefreshedAt ?? c.tokenRefreshedAt),
+  lastRefreshStatus: c.lastRefreshStatus,
+  lastError: c.lastError,
+  account: c.accountId ? { id: c.accountId, name: c.accountName ?? c.accountId } : null,
+  params: c.params,
+  sandbox: c.isSandbox,
+  schedule: {
+    refreshIntervalMinutes: c.refreshIntervalMinutes,
+    effectiveIntervalMinutes: interval.effectiveMinutes,
+    minIntervalMinutes: interval.minMinutes,
+    nextRefreshAt: c.nextRefreshAt.toISOString(),
+    failingSince: iso(c.failingSince),
+    consecutiveFailures: c.consecutiveFailures,
+  },
+});
+
+export const toAuditEventDto = (e: {
+  id: string;
+  at: Date;
+  actorLabel: string;
+  action: string;
+  provider: z.infer<typeof ProviderIdSchema> | null;
+  outcome: string;
+  detail: string | null;
+}): z.infer<typeof AuditEventSchema> => ({
+  id: e.id,
+  at: e.at.toISOString(),
+  actor: e.actorLabel,
+  action: e.action,
+  provider: e.provider,
+  outcome: e.outcome,
+  detail: e.detail,
+});

@@ -70,3 +70,35 @@ export const WebhookDeliverySchema = z
     deliveredAt: z.iso.datetime().nullable(),
   })
   .openapi('WebhookDelivery');
+
+export const toWebhookDto = (w: {
+  id: string;
+  url: string;
+  events: string[];
+  createdAt: Date;
+}): z.infer<typeof WebhookSchema> => ({
+  id: w.id,
+  url: w.url,
+  events: w.events as z.infer<typeof WebhookEventSchema>[],
+  createdAt: w.createdAt.toISOString(),
+});
+
+export const toDeliveryDto = (d: {
+  id: string;
+  eventId: string;
+  eventType: string;
+  state: z.infer<typeof WebhookDeliverySchema>['state'];
+  attempts: z.infer<typeof WebhookAttemptSchema>[];
+  nextAttemptAt: Date | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}): z.infer<typeof WebhookDeliverySchema> => ({
+  id: d.id,
+  eventId: d.eventId,
+  eventType: d.eventType,
+  state: d.state,
+  attempts: d.attempts,
+  nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+  createdAt: d.createdAt.toISOString(),
+  deliveredAt: d.deliveredAt?.toISOString() ?? null,
+});

@@ -57,6 +57,9 @@ export type ConnectionStatus = 'ok' | 'needs_reauth' | 'degraded';
 export type RefreshStatus =
   'ok' | 'unauthorized' | 'rate_limited' | 'upstream_unavailable' | 'unexpected_response';
 
+/** Which step failed last: the token refresh, a metrics refresh, or the idle check. */
+export type LastErrorKind = 'token_refresh' | 'metrics_refresh' | 'idle_check';
+
 export interface HelpdeskConnectionsTable {
   id: string;
   workspace_id: string;
@@ -78,6 +81,7 @@ export interface HelpdeskConnectionsTable {
   last_refreshed_at: Date | null;
   last_refresh_status: RefreshStatus | null;
   last_error: string | null;
+  last_error_kind: LastErrorKind | null;
   updated_at: Generated<Date>;
   refresh_interval_minutes: number | null;
   next_refresh_at: Generated<Date>;
@@ -113,6 +117,17 @@ export interface AuditEventsTable {
 }
 
 export type RefreshState = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+/**
+ * Why a refresh attempt failed: a helpdesk call's error (src/providers/types.ts ProviderError), the connection
+ * gone (`not_found`), or every worker that ran it stopped (`worker_lost`).
+ */
+export type RefreshErrorCode =
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'upstream_unavailable'
+  | 'unexpected_response'
+  | 'not_found'
+  | 'worker_lost';
 
 export interface MetricRefreshesTable {
   id: string;
@@ -126,7 +141,7 @@ export interface MetricRefreshesTable {
   queued_at: CreatedAt;
   started_at: Date | null;
   finished_at: Date | null;
-  error_code: string | null;
+  error_code: RefreshErrorCode | null;
   error_detail: string | null;
   trigger: Generated<'manual' | 'schedule'>;
   slot: Date | null;
@@ -136,9 +151,24 @@ export interface MetricRefreshesTable {
   rate_limited_calls: Generated<number>;
 }
 
+export interface MetricSourcesTable {
+  id: string;
+  workspace_id: string;
+  kind: 'connection' | 'import';
+  provider: ProviderId | null;
+  account_id: string | null;
+  account_name: string | null;
+  connection_id: string | null;
+  is_sandbox: Generated<boolean>;
+  created_at: CreatedAt;
+  ended_at: Date | null;
+  end_reason: 'disconnected' | 'account_changed' | 'superseded' | null;
+}
+
 export interface MetricSnapshotsTable {
   workspace_id: string;
-  provider: ProviderId;
+  source_id: string;
+  provider: ProviderId | null;
   period: string;
   measured_at: Date;
   window_from: Date | null;
@@ -191,6 +221,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   metric_refreshes: MetricRefreshesTable;
+  metric_sources: MetricSourcesTable;
   metric_snapshots: MetricSnapshotsTable;
   helpdesk_connections: HelpdeskConnectionsTable;
   oauth_states: OAuthStatesTable;

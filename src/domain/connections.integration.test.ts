@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as repo from '../db/repositories/connections.ts';
+import * as repo from '../db/repositories/connections/index.ts';
 import * as webhooks from '../db/repositories/webhooks.ts';
 import { generateKey, Keyring, parseKeyring } from '../lib/keyring.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
@@ -21,7 +21,12 @@ import {
   type TestApp,
   type TestHelpdesks,
 } from '../../test/helpers.ts';
-import { credentialFor, rotateEncryption, sweepExpiringTokens, type ConnectionsDeps } from './connections.ts';
+import {
+  credentialFor,
+  rotateEncryption,
+  sweepExpiringTokens,
+  type ConnectionsDeps,
+} from './connections/index.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/deskpulse.js');
@@ -138,7 +143,11 @@ describe('token refresh', () => {
     // A metrics refresh is failing: a successful token refresh does not heal that, and says nothing.
     await t.deps.db
       .updateTable('helpdesk_connections')
-      .set({ last_refresh_status: 'upstream_unavailable', last_error: 'refresh failed: 503: down' })
+      .set({
+        last_refresh_status: 'upstream_unavailable',
+        last_error: 'refresh failed: 503: down',
+        last_error_kind: 'metrics_refresh',
+      })
       .where('id', '=', c.id)
       .execute();
     expect(
@@ -149,7 +158,11 @@ describe('token refresh', () => {
     // The token step itself had failed: now it is recovered.
     await t.deps.db
       .updateTable('helpdesk_connections')
-      .set({ last_refresh_status: 'upstream_unavailable', last_error: 'token refresh failed: 503: down' })
+      .set({
+        last_refresh_status: 'upstream_unavailable',
+        last_error: 'token refresh failed: 503: down',
+        last_error_kind: 'token_refresh',
+      })
       .where('id', '=', c.id)
       .execute();
     expect(

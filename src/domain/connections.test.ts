@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDue, REFRESH_MARGIN_MS } from './connections.ts';
+import { isDue, REFRESH_MARGIN_MS } from './connections/index.ts';
 
 const at = (ms: number) => new Date(ms);
 const now = 1_800_000_000_000;

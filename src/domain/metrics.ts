@@ -1,21 +1,28 @@
-import * as repo from '../db/repositories/connections.ts';
+import type { Db } from '../db/client.ts';
+import * as repo from '../db/repositories/connections/index.ts';
 import * as refreshes from '../db/repositories/refreshes.ts';
-import * as snapshots from '../db/repositories/snapshots.ts';
 import { findWorkspace } from '../db/repositories/workspaces.ts';
 import { AppError } from '../lib/app-error.ts';
 import { Pacer } from '../providers/pacer.ts';
-import type { MetricsSnapshot, Progress } from '../metrics/types.ts';
-import type { ProviderId } from '../providers/types.ts';
+import type { RefreshErrorCode } from '../db/schema.ts';
+import type { MetricsSnapshot, Progress, SnapshotSource } from '../metrics/types.ts';
+import type { ProviderError, ProviderId } from '../providers/types.ts';
 import type { JobQueue } from './queue.ts';
 import { telemetry } from '../lib/telemetry.ts';
 import { type Actor, recordAudit } from './audit.ts';
-import { credentialFor, type ConnectionsDeps } from './connections.ts';
+import { credentialFor, type ConnectionsDeps } from './connections/index.ts';
 import { connectionNeedsReauth, connectionRecovered } from './events.ts';
 import { publishEvent } from './webhooks.ts';
 import { newId } from './ids.ts';
+import { commitSnapshot } from './snapshots.ts';
+import { attachConnectionSource, liveSourceOf } from './sources.ts';
 
 export type Refresh = refreshes.Refresh;
-export type StoredSnapshot = snapshots.StoredSnapshot;
+
+/** A failed attempt: a helpdesk call's error, or the connection gone, or every worker lost. */
+export type RefreshFailure =
+  | ProviderError
+  | { code: Exclude<RefreshErrorCode, ProviderError['code']>; detail: string; retryAfterMs?: undefined };
 
 /** The first refresh of a connection backfills this many completed weeks; later ones redo the last one. */
 export const BACKFILL_WEEKS = 12;
@@ -77,7 +84,7 @@ export const retryPolicyOf = (config: ConnectionsDeps['config']): RetryPolicy =>
  * only hide them. `attempt` is the number of the attempt that just failed (1 for the first).
  */
 export function retryDelayMs(
-  e: { code: string; retryAfterMs?: number },
+  e: { code: RefreshErrorCode; retryAfterMs?: number | undefined },
   attempt: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
@@ -107,7 +114,7 @@ const SYSTEM_ACTOR = { kind: 'system' as const, label: 'metrics refresh' };
 export async function failRefresh(
   deps: Pick<ConnectionsDeps, 'db' | 'jobs' | 'config'>,
   refresh: Refresh,
-  e: { code: string; detail: string },
+  e: { code: RefreshErrorCode; detail: string },
   counts: Partial<refreshes.AttemptCounts> = {},
 ): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
@@ -187,7 +194,7 @@ export async function runRefresh(
   const startedAt = Date.now();
   const counts = { providerCalls: 0, rateLimitedCalls: 0 };
 
-  const fail = async (e: { code: string; detail: string; retryAfterMs?: number }): Promise<Refresh> => {
+  const fail = async (e: RefreshFailure): Promise<Refresh> => {
     const delay = deps.jobs ? retryDelayMs(e, refresh.attempts, retryPolicyOf(deps.config)) : null;
     if (delay !== null && deps.jobs) {
       const jobs = deps.jobs;
@@ -219,6 +226,8 @@ export async function runRefresh(
   const adapter = resolved.provider.metrics;
   if (!adapter) return fail({ code: 'not_found', detail: `${refresh.provider} has no metrics adapter` });
 
+  // The account the credential opens: what this refresh measures, whatever reconnect happens meanwhile.
+  const source = await sourceFor(deps, connection);
   const credential = await credentialFor(deps, connection);
   let lastWrite = 0;
   const onProgress = (p: Progress) => {
@@ -263,47 +272,69 @@ export async function runRefresh(
     const locked = await refreshes.lockRefresh(trx, refresh.id);
     // Another run of the same refresh (a worker presumed dead that was not) finished first: keep its write.
     if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
-    await snapshots.writeSnapshot(trx, {
+    await commitSnapshot(trx, deps.jobs, {
       workspaceId: refresh.workspaceId,
-      provider: refresh.provider,
-      refreshId: refresh.id,
+      source,
       snapshot,
+      origin: { kind: 'refresh', refreshId: refresh.id, trigger: refresh.trigger },
     });
-    await refreshes.finishRefresh(trx, refresh.id, { state: 'succeeded', ...counts });
-    const current = await repo.findConnection(trx, refresh.workspaceId, refresh.provider, {
-      forUpdate: true,
-    });
-    if (current) {
-      await repo.recordRefreshSuccess(trx, current.id, new Date(), DEFAULT_INTERVAL_MINUTES);
-      const previous =
-        current.status === 'degraded'
-          ? 'degraded'
-          : current.lastRefreshStatus !== null && current.lastRefreshStatus !== 'ok'
-            ? current.lastRefreshStatus
-            : null;
-      if (previous) {
-        await connectionRecovered(trx, deps.jobs, current, { actor: SYSTEM_ACTOR, via: 'refresh', previous });
-      }
-    }
-    const base = { provider: refresh.provider, refreshId: refresh.id, trigger: refresh.trigger };
-    await publishEvent(trx, deps.jobs, {
-      workspaceId: refresh.workspaceId,
-      type: 'refresh.succeeded',
-      data: { ...base, attempts: refresh.attempts, durationMs: Date.now() - startedAt },
-    });
-    await publishEvent(trx, deps.jobs, {
-      workspaceId: refresh.workspaceId,
-      type: 'metrics.updated',
-      data: {
-        ...base,
-        measuredAt: snapshot.measuredAt,
-        current: snapshot.current,
-        weeks: snapshot.weeks.map((w) => w.weekStart),
-      },
-    });
+    await recordRefreshSucceeded(trx, deps, refresh, { ...counts, durationMs: Date.now() - startedAt });
   });
   telemetry.refreshFinished(refresh.provider, 'succeeded', secondsSince(startedAt));
   return reread();
+}
+
+/** The connection's source; one is attached on first use (connections made before sources, bulk inserts). */
+async function sourceFor(deps: ConnectionsDeps, c: repo.Connection): Promise<SnapshotSource> {
+  return deps.db.transaction().execute(
+    async (trx) =>
+      (await liveSourceOf(trx, c.id)) ??
+      attachConnectionSource(trx, {
+        connectionId: c.id,
+        workspaceId: c.workspaceId,
+        provider: c.provider,
+        account: { id: c.accountId ?? c.provider, name: c.accountName ?? c.accountId ?? c.provider },
+        isSandbox: c.isSandbox,
+      }),
+  );
+}
+
+/** The refresh's own bookkeeping after its snapshot: outcome, the connection's health, `refresh.succeeded`. */
+async function recordRefreshSucceeded(
+  trx: Db,
+  deps: ConnectionsDeps,
+  refresh: Refresh,
+  r: refreshes.AttemptCounts & { durationMs: number },
+): Promise<void> {
+  await refreshes.finishRefresh(trx, refresh.id, {
+    state: 'succeeded',
+    providerCalls: r.providerCalls,
+    rateLimitedCalls: r.rateLimitedCalls,
+  });
+  const current = await repo.findConnection(trx, refresh.workspaceId, refresh.provider, { forUpdate: true });
+  if (current) {
+    await repo.recordRefreshSuccess(trx, current.id, new Date(), DEFAULT_INTERVAL_MINUTES);
+    const previous =
+      current.status === 'degraded'
+        ? 'degraded'
+        : current.lastRefreshStatus !== null && current.lastRefreshStatus !== 'ok'
+          ? current.lastRefreshStatus
+          : null;
+    if (previous) {
+      await connectionRecovered(trx, deps.jobs, current, { actor: SYSTEM_ACTOR, via: 'refresh', previous });
+    }
+  }
+  await publishEvent(trx, deps.jobs, {
+    workspaceId: refresh.workspaceId,
+    type: 'refresh.succeeded',
+    data: {
+      provider: refresh.provider,
+      refreshId: refresh.id,
+      trigger: refresh.trigger,
+      attempts: refresh.attempts,
+      durationMs: r.durationMs,
+    },
+  });
 }
 
 const REFRESH_STATUSES = [
@@ -312,8 +343,5 @@ const REFRESH_STATUSES = [
   'upstream_unavailable',
   'unexpected_response',
 ] as const;
-const isRefreshStatus = (code: string): code is (typeof REFRESH_STATUSES)[number] =>
+const isRefreshStatus = (code: RefreshErrorCode): code is (typeof REFRESH_STATUSES)[number] =>
   (REFRESH_STATUSES as readonly string[]).includes(code);
-
-export const listCurrent = snapshots.listCurrentSnapshots;
-export const listWeekly = snapshots.listWeeklySnapshots;

@@ -15,7 +15,7 @@ import {
   type TestApp,
   type TestHelpdesks,
 } from '../../test/helpers.ts';
-import { touchIdleConnections } from './connections.ts';
+import { touchIdleConnections } from './connections/index.ts';
 import { requestRefresh, runRefresh, type Refresh } from './metrics.ts';
 import { pruneHistory, scheduleDue } from './schedule.ts';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
-import * as repo from '../db/repositories/connections.ts';
+import * as repo from '../db/repositories/connections/index.ts';
 import * as refreshes from '../db/repositories/refreshes.ts';
 import * as webhookRepo from '../db/repositories/webhooks.ts';
 import type { JobQueue } from './queue.ts';
@@ -10,7 +10,7 @@ import { AppError } from '../lib/app-error.ts';
 import { providers } from '../providers/index.ts';
 import type { ProviderId } from '../providers/types.ts';
 import { recordAudit } from './audit.ts';
-import type { ConnectionsDeps } from './connections.ts';
+import type { ConnectionsDeps } from './connections/index.ts';
 import { newId } from './ids.ts';
 import type { WorkspacePrincipal } from './roles.ts';
 import { BACKFILL_WEEKS, DEFAULT_INTERVAL_MINUTES, failRefresh } from './metrics.ts';

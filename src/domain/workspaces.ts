@@ -1,10 +1,12 @@
 import type { Db } from '../db/client.ts';
 import * as invites from '../db/repositories/invites.ts';
 import * as memberships from '../db/repositories/memberships.ts';
+import * as users from '../db/repositories/users.ts';
 import * as workspaces from '../db/repositories/workspaces.ts';
 import type { WorkspaceRole } from '../db/schema.ts';
 import { AppError } from '../lib/app-error.ts';
 import { randomToken, sha256Hex } from '../lib/crypto.ts';
+import { isValidTimezone } from '../metrics/weeks.ts';
 import { newId } from './ids.ts';
 import type { WorkspacePrincipal } from './roles.ts';
 
@@ -27,6 +29,26 @@ export async function createWorkspace(
 }
 
 export const findWorkspace = workspaces.findWorkspace;
+export const findUser = users.findUser;
+export const findMembership = memberships.findMembership;
+export const findFirstMembership = memberships.findFirstMembership;
+
+/** `PATCH /workspace`: rename it or set its timezone (weekly history follows the timezone). */
+export async function updateWorkspaceAs(
+  db: Db,
+  caller: WorkspacePrincipal,
+  patch: { name?: string | undefined; timezone?: string | undefined },
+): Promise<Workspace> {
+  if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
+    throw new AppError('invalid_body', 'invalid request body', [
+      { path: 'timezone', message: 'must be an IANA timezone like Europe/London' },
+    ]);
+  }
+  return workspaces.updateWorkspace(db, caller.workspaceId, {
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+  });
+}
 export const listMembers = memberships.listMembers;
 export const listInvites = invites.listInvites;
 

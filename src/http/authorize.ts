@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { authenticateApiKey } from '../domain/api-keys.ts';
 import { hasRole, type MinRole, type Principal, type WorkspacePrincipal } from '../domain/roles.ts';
-import { findFirstMembership, findMembership } from '../db/repositories/memberships.ts';
+import { findFirstMembership, findMembership } from '../domain/workspaces.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { AppEnv } from './env.ts';
 

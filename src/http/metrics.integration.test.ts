@@ -106,6 +106,7 @@ describe.each(PROVIDER_IDS)('%s refresh', (provider) => {
     const current = (await (await t.request('/metrics', { key: keys.member })).json()) as {
       providers: {
         provider: string;
+        source: { kind: string; account: { id: string; name: string } | null };
         measuredAt: string;
         metrics: Record<string, number | null>;
         notMeasured: Record<string, string>;
@@ -113,6 +114,9 @@ describe.each(PROVIDER_IDS)('%s refresh', (provider) => {
     };
     const mine = current.providers.find((p) => p.provider === provider);
     expect(mine).toBeDefined();
+    // Every row says where its numbers come from: this connection's helpdesk account, still live.
+    expect(mine!.source).toMatchObject({ kind: 'connection', provider, status: 'live', endedAt: null });
+    expect(mine!.source.account).not.toBeNull();
     const truth = groundTruth(
       dataset,
       { now: new Date(mine!.measuredAt), timezone: 'America/New_York', historyWeeks: 12 },
@@ -132,14 +136,14 @@ describe.each(PROVIDER_IDS)('%s refresh', (provider) => {
     expect(weeks.map((w) => w.metrics)).toEqual(truth.weeks.map((w) => w.values));
 
     const agents = (await (await t.request('/metrics/agents', { key: keys.member })).json()) as {
-      agents: { provider: string; agentId: string; name: string }[];
+      agents: { provider: string; source: unknown; agentId: string; name: string }[];
     };
     // Agent ids are the helpdesk's own; everything else must equal the ground truth.
     const byName = <T extends { name: string }>(rows: T[]) =>
       [...rows].sort((a, b) => a.name.localeCompare(b.name));
     const served = agents.agents
       .filter((a) => a.provider === provider)
-      .map(({ provider: _p, agentId: _a, ...a }) => a);
+      .map(({ provider: _p, source: _s, agentId: _a, ...a }) => a);
     expect(byName(served)).toEqual(byName(truth.agents.map(({ agentId: _a, ...a }) => a)));
     expect(served.length).toBeGreaterThan(0);
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../db/client.ts';
 import { freePort } from '../db/embedded.ts';
-import { upsertConnection } from '../db/repositories/connections.ts';
+import { upsertConnection } from '../db/repositories/connections/index.ts';
 import { insertRefresh } from '../db/repositories/refreshes.ts';
 import type { ProviderId } from '../db/schema.ts';
 import { QUEUES } from '../jobs/catalog.ts';

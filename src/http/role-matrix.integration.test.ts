@@ -3,7 +3,7 @@ import { createApiKey, revokeApiKeyById } from '../domain/api-keys.ts';
 import { createInvite } from '../domain/workspaces.ts';
 import { insertMembership } from '../db/repositories/memberships.ts';
 import { randomBytes } from 'node:crypto';
-import { upsertConnection } from '../db/repositories/connections.ts';
+import { upsertConnection } from '../db/repositories/connections/index.ts';
 import { insertRefresh } from '../db/repositories/refreshes.ts';
 import { registerWebhook } from '../domain/webhooks.ts';
 import {

@@ -1,4 +1,4 @@
-import type { ConnectionsDeps } from '../domain/connections.ts';
+import type { ConnectionsDeps } from '../domain/connections/index.ts';
 import type { JobQueue } from '../domain/queue.ts';
 
 /** What every job handler gets: the domain's dependencies, with the queue always present. */

@@ -1,4 +1,4 @@
-import { sweepExpiringTokens, touchIdleConnections } from '../domain/connections.ts';
+import { sweepExpiringTokens, touchIdleConnections } from '../domain/connections/index.ts';
 import { pruneHistory, scheduleDue } from '../domain/schedule.ts';
 import { redriveStaleDeliveries } from '../domain/webhooks.ts';
 import type { WorkerDeps } from './deps.ts';

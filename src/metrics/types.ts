@@ -1,3 +1,5 @@
+import type { ProviderId } from './helpdesks.ts';
+
 /**
  * The metrics every source produces — a connected helpdesk or an imported export (definitions: docs/metrics.md).
  * `null` always means "not measured", never 0, and `notMeasured` says why.
@@ -61,4 +63,38 @@ export interface MetricsRequest {
 export interface Progress {
   done: number;
   total?: number | undefined;
+}
+
+export type SourceKind = 'connection' | 'import';
+/**
+ * Why a source no longer measures: its connection was removed, reconnected to another helpdesk account, or (an
+ * import) a later import of the same export continued it.
+ */
+export type SourceEndReason = 'disconnected' | 'account_changed' | 'superseded';
+
+/** Where a snapshot's numbers come from: one helpdesk account through a connection, or an imported export. */
+export interface SnapshotSource {
+  id: string;
+  kind: SourceKind;
+  /** The helpdesk measured; null only for an import of the generic template that names none. */
+  provider: ProviderId | null;
+  /** The helpdesk account (connections); null for imports. */
+  account: { id: string; name: string } | null;
+  sandbox: boolean;
+  createdAt: Date;
+  endedAt: Date | null;
+  endReason: SourceEndReason | null;
+}
+
+/** A stored snapshot row: the rolling windows (`current`) or one completed week (`week:YYYY-MM-DD`). */
+export interface StoredSnapshot {
+  source: SnapshotSource;
+  period: string;
+  measuredAt: Date;
+  windowFrom: Date | null;
+  windowTo: Date | null;
+  csatFrom: Date | null;
+  metrics: MetricValues;
+  notMeasured: NotMeasured;
+  agents: AgentMetrics[] | null;
 }

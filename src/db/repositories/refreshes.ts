@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../client.ts';
-import type { ProviderId, RefreshState } from '../schema.ts';
+import type { ProviderId, RefreshErrorCode, RefreshState } from '../schema.ts';
 
 export interface Refresh {
   id: string;
@@ -14,7 +14,7 @@ export interface Refresh {
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
-  errorCode: string | null;
+  errorCode: RefreshErrorCode | null;
   errorDetail: string | null;
   trigger: 'manual' | 'schedule';
   slot: Date | null;
@@ -36,7 +36,7 @@ type Row = {
   queued_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
-  error_code: string | null;
+  error_code: RefreshErrorCode | null;
   error_detail: string | null;
   trigger: 'manual' | 'schedule';
   slot: Date | null;
@@ -157,7 +157,7 @@ export interface AttemptCounts {
 export async function markRetrying(
   db: Db,
   id: string,
-  r: { errorCode: string; errorDetail: string; retryAt: Date } & AttemptCounts,
+  r: { errorCode: RefreshErrorCode; errorDetail: string; retryAt: Date } & AttemptCounts,
 ): Promise<void> {
   await db
     .updateTable('metric_refreshes')
@@ -187,7 +187,7 @@ export async function lockRefresh(db: Db, id: string): Promise<Refresh | undefin
 export async function finishRefresh(
   db: Db,
   id: string,
-  outcome: ({ state: 'succeeded' } | { state: 'failed'; errorCode: string; errorDetail: string }) &
+  outcome: ({ state: 'succeeded' } | { state: 'failed'; errorCode: RefreshErrorCode; errorDetail: string }) &
     Partial<AttemptCounts>,
 ): Promise<void> {
   await db

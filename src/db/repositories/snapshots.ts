@@ -1,26 +1,22 @@
-import type { AgentMetrics, MetricsSnapshot, MetricValues, NotMeasured } from '../../metrics/types.ts';
+import { sql } from 'kysely';
+import type { MetricsSnapshot, MetricValues, StoredSnapshot } from '../../metrics/types.ts';
 import type { Db } from '../client.ts';
 import type { ProviderId } from '../schema.ts';
-
-export interface StoredSnapshot {
-  provider: ProviderId;
-  period: string;
-  measuredAt: Date;
-  windowFrom: Date | null;
-  windowTo: Date | null;
-  csatFrom: Date | null;
-  metrics: MetricValues;
-  notMeasured: NotMeasured;
-  agents: AgentMetrics[] | null;
-}
+import { SOURCE_COLUMNS, toSource, type SourceRow } from './sources.ts';
 
 /**
- * Writes a refresh's result: the current row and one row per completed week, all in the caller's transaction so
- * a failed refresh leaves the previous snapshot untouched.
+ * Writes a snapshot into its source: the current row and one row per completed week, all in the caller's
+ * transaction so a failed refresh or import leaves the previous snapshot untouched.
  */
 export async function writeSnapshot(
   db: Db,
-  input: { workspaceId: string; provider: ProviderId; refreshId: string; snapshot: MetricsSnapshot },
+  input: {
+    workspaceId: string;
+    sourceId: string;
+    provider: ProviderId | null;
+    refreshId: string | null;
+    snapshot: MetricsSnapshot;
+  },
 ): Promise<void> {
   const s = input.snapshot;
   const rows = [
@@ -46,34 +42,32 @@ export async function writeSnapshot(
       agents: null,
     })),
   ];
-  for (const r of rows) {
-    const values = {
-      ...r,
-      workspace_id: input.workspaceId,
-      provider: input.provider,
-      refresh_id: input.refreshId,
-    };
-    await db
-      .insertInto('metric_snapshots')
-      .values(values)
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'provider', 'period']).doUpdateSet({
-          measured_at: values.measured_at,
-          window_from: values.window_from,
-          window_to: values.window_to,
-          csat_from: values.csat_from,
-          metrics: values.metrics,
-          not_measured: values.not_measured,
-          agents: values.agents,
-          refresh_id: values.refresh_id,
-        }),
-      )
-      .execute();
-  }
+  const values = rows.map((r) => ({
+    ...r,
+    workspace_id: input.workspaceId,
+    source_id: input.sourceId,
+    provider: input.provider,
+    refresh_id: input.refreshId,
+  }));
+  await db
+    .insertInto('metric_snapshots')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['source_id', 'period']).doUpdateSet((eb) => ({
+        measured_at: eb.ref('excluded.measured_at'),
+        window_from: eb.ref('excluded.window_from'),
+        window_to: eb.ref('excluded.window_to'),
+        csat_from: eb.ref('excluded.csat_from'),
+        metrics: eb.ref('excluded.metrics'),
+        not_measured: eb.ref('excluded.not_measured'),
+        agents: eb.ref('excluded.agents'),
+        refresh_id: eb.ref('excluded.refresh_id'),
+      })),
+    )
+    .execute();
 }
 
-const toStored = (r: {
-  provider: ProviderId;
+type Row = SourceRow & {
   period: string;
   measured_at: Date;
   window_from: Date | null;
@@ -82,8 +76,10 @@ const toStored = (r: {
   metrics: Record<string, number | null>;
   not_measured: Record<string, string>;
   agents: unknown[] | null;
-}): StoredSnapshot => ({
-  provider: r.provider,
+};
+
+const toStored = (r: Row): StoredSnapshot => ({
+  source: toSource(r),
   period: r.period,
   measuredAt: r.measured_at,
   windowFrom: r.window_from,
@@ -91,18 +87,36 @@ const toStored = (r: {
   csatFrom: r.csat_from,
   metrics: r.metrics as MetricValues,
   notMeasured: r.not_measured,
-  agents: r.agents as AgentMetrics[] | null,
+  agents: r.agents as StoredSnapshot['agents'],
 });
 
-export async function listCurrentSnapshots(db: Db, workspaceId: string): Promise<StoredSnapshot[]> {
-  const rows = await db
+const joined = (db: Db, workspaceId: string) =>
+  db
     .selectFrom('metric_snapshots')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('period', '=', 'current')
-    .orderBy('provider')
-    .execute();
-  return rows.map(toStored);
+    .innerJoin('metric_sources', 'metric_sources.id', 'metric_snapshots.source_id')
+    .select([
+      ...SOURCE_COLUMNS,
+      'metric_snapshots.period',
+      'metric_snapshots.measured_at',
+      'metric_snapshots.window_from',
+      'metric_snapshots.window_to',
+      'metric_snapshots.csat_from',
+      'metric_snapshots.metrics',
+      'metric_snapshots.not_measured',
+      'metric_snapshots.agents',
+    ])
+    .where('metric_snapshots.workspace_id', '=', workspaceId);
+
+/**
+ * Sources still measuring come first (connections, then imports, by helpdesk), ended ones after them, newest
+ * ending first: the order every read lists sources in.
+ */
+const SOURCE_ORDER = sql`metric_sources.ended_at desc nulls first, metric_sources.kind,
+  metric_sources.provider, metric_sources.created_at`;
+
+export async function listCurrentSnapshots(db: Db, workspaceId: string): Promise<StoredSnapshot[]> {
+  const q = joined(db, workspaceId).where('metric_snapshots.period', '=', 'current').orderBy(SOURCE_ORDER);
+  return (await q.execute()).map(toStored);
 }
 
 export async function listWeeklySnapshots(
@@ -110,14 +124,10 @@ export async function listWeeklySnapshots(
   workspaceId: string,
   since: string,
 ): Promise<StoredSnapshot[]> {
-  const rows = await db
-    .selectFrom('metric_snapshots')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('period', '>=', `week:${since}`)
-    .where('period', 'like', 'week:%')
-    .orderBy('provider')
-    .orderBy('period')
-    .execute();
-  return rows.map(toStored);
+  const q = joined(db, workspaceId)
+    .where('metric_snapshots.period', '>=', `week:${since}`)
+    .where('metric_snapshots.period', 'like', 'week:%')
+    .orderBy(SOURCE_ORDER)
+    .orderBy('metric_snapshots.period');
+  return (await q.execute()).map(toStored);
 }

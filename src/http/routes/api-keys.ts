@@ -1,6 +1,11 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { IdParamSchema } from '../../contracts/common.ts';
-import { ApiKeySchema, CreateApiKeyBodySchema, CreatedApiKeySchema } from '../../contracts/identity.ts';
+import {
+  ApiKeySchema,
+  CreateApiKeyBodySchema,
+  CreatedApiKeySchema,
+  toApiKeyDto,
+} from '../../contracts/identity.ts';
 import * as apiKeys from '../../domain/api-keys.ts';
 import { workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
@@ -32,15 +37,6 @@ const revoke = defineRoute('admin', {
   responses: { 204: { description: 'Revoked' } },
 });
 
-export const apiKeyDto = (k: apiKeys.ApiKey) => ({
-  id: k.id,
-  name: k.name,
-  role: k.role,
-  createdAt: k.createdAt.toISOString(),
-  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-  revokedAt: k.revokedAt?.toISOString() ?? null,
-});
-
 export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(create, async (c) => {
     const { apiKey, secret } = await apiKeys.createApiKeyAs(
@@ -48,11 +44,11 @@ export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>): void {
       workspacePrincipalOf(c),
       c.req.valid('json'),
     );
-    return c.json({ ...apiKeyDto(apiKey), key: secret }, 201);
+    return c.json({ ...toApiKeyDto(apiKey), key: secret }, 201);
   });
   app.openapi(list, async (c) => {
     const keys = await apiKeys.listApiKeys(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
-    return c.json({ apiKeys: keys.map(apiKeyDto) }, 200);
+    return c.json({ apiKeys: keys.map(toApiKeyDto) }, 200);
   });
   app.openapi(revoke, async (c) => {
     await apiKeys.revokeApiKeyAs(c.var.deps.db, workspacePrincipalOf(c), c.req.valid('param').id);

@@ -1,12 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { z } from '@hono/zod-openapi';
-import { SignInBodySchema, SignUpBodySchema, UserSchema } from '../../contracts/identity.ts';
+import { SessionSchema, SignInBodySchema, SignUpBodySchema } from '../../contracts/identity.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
-
-const SessionSchema = z.object({ user: UserSchema }).openapi('Session');
 
 const signUp = defineRoute('public', {
   method: 'post',

@@ -12,11 +12,13 @@ import {
   StartResponseSchema,
   startQuerySchema,
   TokenBodySchema,
+  toAuditEventDto,
+  toConnectionDto,
 } from '../../contracts/integrations.ts';
 import { listAudit } from '../../domain/audit.ts';
 import { intervalOf, minIntervalOf, setRefreshInterval } from '../../domain/schedule.ts';
-import * as connections from '../../domain/connections.ts';
-import { findMembership } from '../../db/repositories/memberships.ts';
+import * as connections from '../../domain/connections/index.ts';
+import { findMembership } from '../../domain/workspaces.ts';
 import { hasRole } from '../../domain/roles.ts';
 import { connectionParams } from '../../domain/provider-settings.ts';
 import { AppError } from '../../lib/app-error.ts';
@@ -25,28 +27,9 @@ import { workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-export const connectionDto = (c: connections.Connection) => ({
-  provider: c.provider,
-  authType: c.authType,
-  status: c.status,
-  connectedAt: c.connectedAt.toISOString(),
-  lastRefreshedAt: iso(c.lastRefreshedAt ?? c.tokenRefreshedAt),
-  lastRefreshStatus: c.lastRefreshStatus,
-  lastError: c.lastError,
-  account: c.accountId ? { id: c.accountId, name: c.accountName ?? c.accountId } : null,
-  params: c.params,
-  sandbox: c.isSandbox,
-  schedule: {
-    refreshIntervalMinutes: c.refreshIntervalMinutes,
-    effectiveIntervalMinutes: intervalOf(c),
-    minIntervalMinutes: minIntervalOf(c.provider),
-    nextRefreshAt: c.nextRefreshAt.toISOString(),
-    failingSince: iso(c.failingSince),
-    consecutiveFailures: c.consecutiveFailures,
-  },
-});
+/** The connection as the API shows it: never a token; its schedule as the scheduler sees it. */
+export const connectionDto = (c: connections.Connection) =>
+  toConnectionDto(c, { effectiveMinutes: intervalOf(c), minMinutes: minIntervalOf(c.provider) });
 
 export const connectionsDepsOf = (c: Context<AppEnv>): connections.ConnectionsDeps => {
   const d = c.var.deps;
@@ -261,19 +244,6 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
       limit: q.limit,
       ...(q.before ? { before: q.before } : {}),
     });
-    return c.json(
-      {
-        events: events.map((e) => ({
-          id: e.id,
-          at: e.at.toISOString(),
-          actor: e.actorLabel,
-          action: e.action,
-          provider: e.provider,
-          outcome: e.outcome,
-          detail: e.detail,
-        })),
-      },
-      200,
-    );
+    return c.json({ events: events.map(toAuditEventDto) }, 200);
   });
 }

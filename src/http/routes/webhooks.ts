@@ -6,6 +6,8 @@ import {
   WebhookDeliverySchema,
   WebhookParamSchema,
   WebhookSchema,
+  toDeliveryDto,
+  toWebhookDto,
 } from '../../contracts/webhooks.ts';
 import * as webhooks from '../../domain/webhooks.ts';
 import { workspacePrincipalOf } from '../authorize.ts';
@@ -49,24 +51,6 @@ const deliveries = defineRoute('admin', {
   },
 });
 
-const webhookDto = (w: webhooks.WebhookEndpoint) => ({
-  id: w.id,
-  url: w.url,
-  events: w.events,
-  createdAt: w.createdAt.toISOString(),
-});
-
-const deliveryDto = (d: webhooks.WebhookDelivery) => ({
-  id: d.id,
-  eventId: d.eventId,
-  eventType: d.eventType,
-  state: d.state,
-  attempts: d.attempts,
-  nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
-  createdAt: d.createdAt.toISOString(),
-  deliveredAt: d.deliveredAt?.toISOString() ?? null,
-});
-
 export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(create, async (c) => {
     const { endpoint, secret } = await webhooks.registerWebhook(
@@ -74,11 +58,11 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
       workspacePrincipalOf(c),
       c.req.valid('json'),
     );
-    return c.json({ ...webhookDto(endpoint), secret }, 201);
+    return c.json({ ...toWebhookDto(endpoint), secret }, 201);
   });
   app.openapi(list, async (c) => {
     const all = await webhooks.listWebhooks(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
-    return c.json({ webhooks: all.map(webhookDto) }, 200);
+    return c.json({ webhooks: all.map(toWebhookDto) }, 200);
   });
   app.openapi(remove, async (c) => {
     await webhooks.deleteWebhookAs(c.var.deps.db, workspacePrincipalOf(c), c.req.valid('param').id);
@@ -91,6 +75,6 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
       c.req.valid('param').id,
       c.req.valid('query').limit,
     );
-    return c.json({ deliveries: list.map(deliveryDto) }, 200);
+    return c.json({ deliveries: list.map(toDeliveryDto) }, 200);
   });
 }

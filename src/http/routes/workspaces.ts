@@ -1,6 +1,7 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { IdParamSchema } from '../../contracts/common.ts';
 import {
+  AcceptedInviteSchema,
   AcceptInviteBodySchema,
   CreatedInviteSchema,
   CreateInviteBodySchema,
@@ -9,16 +10,16 @@ import {
   MemberSchema,
   MeSchema,
   UpdateMemberBodySchema,
+  toInviteDto,
+  toMemberDto,
+  toWorkspaceDto,
   UserIdParamSchema,
   WorkspaceSchema,
 } from '../../contracts/identity.ts';
-import { findUser } from '../../db/repositories/users.ts';
 import * as workspaces from '../../domain/workspaces.ts';
 import { principalOf, sessionUserOf, workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 const me = defineRoute('authenticated', {
   method: 'get',
@@ -96,28 +97,16 @@ const acceptInvite = defineRoute('authenticated', {
   summary: 'Join the workspace of an invite (signed-in user)',
   request: { body: { ...json(AcceptInviteBodySchema), required: true } },
   responses: {
-    200: {
-      description: 'Joined',
-      ...json(z.object({ workspace: z.object({ id: z.string(), name: z.string() }), role: z.string() })),
-    },
+    200: { description: 'Joined', ...json(AcceptedInviteSchema) },
     410: { description: 'Expired or already used' },
   },
-});
-
-const inviteDto = (i: workspaces.Invite) => ({
-  id: i.id,
-  role: i.role,
-  createdAt: i.createdAt.toISOString(),
-  expiresAt: i.expiresAt.toISOString(),
-  acceptedAt: iso(i.acceptedAt),
-  revokedAt: iso(i.revokedAt),
 });
 
 export function registerWorkspaceRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(me, async (c) => {
     const p = principalOf(c);
     const { db } = c.var.deps;
-    const user = p.userId ? await findUser(db, p.userId) : undefined;
+    const user = p.userId ? await workspaces.findUser(db, p.userId) : undefined;
     const ws = p.workspaceId ? await workspaces.findWorkspace(db, p.workspaceId) : undefined;
     return c.json(
       {
@@ -136,26 +125,12 @@ export function registerWorkspaceRoutes(app: OpenAPIHono<AppEnv>): void {
       name: c.req.valid('json').name,
       ownerUserId: userId,
     });
-    return c.json(
-      { id: ws.id, name: ws.name, timezone: ws.timezone, createdAt: ws.createdAt.toISOString() },
-      201,
-    );
+    return c.json(toWorkspaceDto(ws), 201);
   });
 
   app.openapi(listMembers, async (c) => {
     const members = await workspaces.listMembers(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
-    return c.json(
-      {
-        members: members.map((m) => ({
-          userId: m.userId,
-          email: m.email,
-          name: m.name,
-          role: m.role,
-          joinedAt: m.createdAt.toISOString(),
-        })),
-      },
-      200,
-    );
+    return c.json({ members: members.map(toMemberDto) }, 200);
   });
 
   app.openapi(updateMember, async (c) => {
@@ -181,12 +156,12 @@ export function registerWorkspaceRoutes(app: OpenAPIHono<AppEnv>): void {
       c.req.valid('json'),
     );
     const url = `${c.var.deps.config.publicUrl}/invite#token=${token}`;
-    return c.json({ ...inviteDto(invite), token, url }, 201);
+    return c.json({ ...toInviteDto(invite), token, url }, 201);
   });
 
   app.openapi(listInvites, async (c) => {
     const invites = await workspaces.listInvites(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
-    return c.json({ invites: invites.map(inviteDto) }, 200);
+    return c.json({ invites: invites.map(toInviteDto) }, 200);
   });
 
   app.openapi(revokeInvite, async (c) => {

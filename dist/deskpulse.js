@@ -1,0 +1,146 @@
+import { PROVIDER_IDS } from './chunk-YPT27EPG.js';
+
+// src/cli/main.ts
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+
+// src/cli/args.ts
+import { InvalidArgumentError } from 'commander';
+var parseWith = (schema) => (value) => {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new InvalidArgumentError(r.error.issues[0]?.message ?? 'invalid value');
+  return r.data;
+};
+
+// src/cli/main.ts
+var context = async (kind) => (await import('./context-STLAXO4P.js')).context(kind);
+var identity = () => import('./identity-DBKGKPIC.js');
+var connections = () => import('./connections-FU52N34U.js');
+var metrics = () => import('./metrics-AGFLSPXZ.js');
+var serve = () => import('./serve-UGSGBIHX.js');
+var program = new Command('deskpulse')
+  .description('Helpdesk metrics for support leads: server, worker and admin commands.')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (str, write) => write(str) });
+program
+  .command('serve')
+  .description(
+    'Run the HTTP API and, unless --no-worker, the job worker (embedded Postgres unless DATABASE_URL is set)',
+  )
+  .option('--no-worker', 'serve the API only; run `deskpulse worker` processes for the jobs')
+  .action(async (opts) => (await serve()).runServe(await context('service'), opts));
+program
+  .command('worker')
+  .description('Run a job worker only (metrics refreshes); start as many as you like against one Postgres')
+  .option(
+    '--metrics-port <port>',
+    'also serve Prometheus metrics at http://HOST:<port>/metrics (same rule as /metrics/prometheus)',
+    parseWith(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, 'must be a port number (0-65535)')
+        .transform(Number)
+        .pipe(z.number().max(65535, 'must be a port number (0-65535)')),
+    ),
+  )
+  .action(async (opts) => (await serve()).runWorker(await context('service'), opts));
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => (await serve()).runMigrate(await context('service')));
+var workspace = program.command('workspace').description('Manage workspaces');
+workspace
+  .command('create')
+  .description('Create a workspace and its Owner; prints a new owner API key on stdout')
+  .requiredOption(
+    '--name <name>',
+    'workspace name',
+    parseWith(z.string().trim().min(1, 'must not be empty').max(100)),
+  )
+  .requiredOption(
+    '--owner-email <email>',
+    "owner's email",
+    parseWith(z.email('must be an email address').max(254)),
+  )
+  .option('--owner-name <name>', "owner's display name", parseWith(z.string().trim().min(1).max(100)))
+  .option(
+    '--owner-password-stdin',
+    "read the owner's sign-in password from stdin (else the owner signs in with the key only)",
+  )
+  .option('--json', 'print structured output')
+  .action(async (opts) => (await identity()).runWorkspaceCreate(await context(), opts));
+var apikey = program.command('apikey').description('Manage workspace API keys');
+var workspaceOption = new Option(
+  '--workspace <id>',
+  'workspace id (optional when only one exists)',
+).argParser(parseWith(z.string().regex(/^ws_[0-9a-f]{20}$/, 'must be a workspace id like ws_\u2026')));
+apikey
+  .command('create')
+  .description('Create an API key; prints the key on stdout (shown once)')
+  .addOption(
+    new Option('--role <role>', 'role the key carries').choices(['admin', 'member']).makeOptionMandatory(),
+  )
+  .option('--name <name>', 'a label for the key', parseWith(z.string().trim().min(1).max(100)), 'cli')
+  .addOption(workspaceOption)
+  .option('--json', 'print structured output')
+  .action(async (opts) => (await identity()).runApiKeyCreate(await context(), opts));
+apikey
+  .command('list')
+  .description("List a workspace's API keys (never their secrets)")
+  .addOption(workspaceOption)
+  .option('--json', 'print structured output')
+  .action(async (opts) => (await identity()).runApiKeyList(await context(), opts));
+apikey
+  .command('revoke')
+  .description('Revoke an API key by id')
+  .argument(
+    '<id>',
+    'key id (key_\u2026)',
+    parseWith(z.string().regex(/^key_[0-9a-f]{16}$/, 'must be a key id like key_\u2026')),
+  )
+  .action(async (id) => (await identity()).runApiKeyRevoke(await context(), id));
+var keys = program.command('keys').description('Manage the keyring that encrypts helpdesk credentials');
+keys
+  .command('rotate')
+  .description(
+    'Re-encrypt every stored credential under the current key (resumable, idempotent, safe while serving)',
+  )
+  .option('--new-key', 'first add a new current key to the data dir keyring (embedded setup only)')
+  .action(async (opts) => (await connections()).runKeysRotate(await context(), opts));
+keys
+  .command('generate')
+  .description('Print a new key as id:base64 for DESKPULSE_ENCRYPTION_KEYS (put it first)')
+  .requiredOption(
+    '--id <id>',
+    'key id',
+    parseWith(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must match [A-Za-z0-9_-]{1,32}')),
+  )
+  .action(async (opts) => (await connections()).runKeysGenerate(opts.id));
+var connectionsCommand = program.command('connections').description('Helpdesk connections');
+connectionsCommand
+  .command('refresh-tokens')
+  .description('Refresh every OAuth access token that expires within 15 minutes (the hourly sweep, by hand)')
+  .option('--json', 'print structured output')
+  .action(async (opts) => (await connections()).runRefreshTokens(await context(), opts));
+program
+  .command('refresh')
+  .description("Refresh a connection's metrics now (progress bar), then print them")
+  .addOption(new Option('--provider <provider>', 'helpdesk').choices([...PROVIDER_IDS]).makeOptionMandatory())
+  .addOption(workspaceOption)
+  .option('--json', 'print structured output')
+  .action(async (opts) => (await metrics()).runRefreshCommand(await context(), opts));
+program
+  .command('metrics')
+  .description('Print the current metrics of every connected helpdesk')
+  .addOption(workspaceOption)
+  .option('--json', 'print structured output')
+  .action(async (opts) => (await metrics()).runMetricsCommand(await context(), opts));
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`deskpulse: error: ${message}
+`);
+  process.exit(1);
+}
+//# sourceMappingURL=deskpulse.js.map

@@ -1,0 +1,130 @@
+import type { SnapshotSource, SourceEndReason, SourceKind } from '../../metrics/types.ts';
+import type { Db } from '../client.ts';
+import type { ProviderId } from '../schema.ts';
+
+export const SOURCE_COLUMNS = [
+  'metric_sources.id',
+  'metric_sources.kind',
+  'metric_sources.provider',
+  'metric_sources.account_id',
+  'metric_sources.account_name',
+  'metric_sources.is_sandbox',
+  'metric_sources.created_at',
+  'metric_sources.ended_at',
+  'metric_sources.end_reason',
+] as const;
+
+export interface SourceRow {
+  id: string;
+  kind: SourceKind;
+  provider: ProviderId | null;
+  account_id: string | null;
+  account_name: string | null;
+  is_sandbox: boolean;
+  created_at: Date;
+  ended_at: Date | null;
+  end_reason: SourceEndReason | null;
+}
+
+export const toSource = (r: SourceRow): SnapshotSource => ({
+  id: r.id,
+  kind: r.kind,
+  provider: r.provider,
+  account: r.account_id ? { id: r.account_id, name: r.account_name ?? r.account_id } : null,
+  sandbox: r.is_sandbox,
+  createdAt: r.created_at,
+  endedAt: r.ended_at,
+  endReason: r.end_reason,
+});
+
+export async function insertSource(
+  db: Db,
+  s: {
+    id: string;
+    workspaceId: string;
+    kind: SourceKind;
+    provider: ProviderId | null;
+    account: { id: string; name: string } | null;
+    connectionId: string | null;
+    isSandbox: boolean;
+  },
+): Promise<SnapshotSource> {
+  const row = await db
+    .insertInto('metric_sources')
+    .values({
+      id: s.id,
+      workspace_id: s.workspaceId,
+      kind: s.kind,
+      provider: s.provider,
+      account_id: s.account?.id ?? null,
+      account_name: s.account?.name ?? null,
+      connection_id: s.connectionId,
+      is_sandbox: s.isSandbox,
+    })
+    .returning(SOURCE_COLUMNS)
+    .executeTakeFirstOrThrow();
+  return toSource(row);
+}
+
+/** The source a connection measures through now. */
+export async function findLiveSource(db: Db, connectionId: string): Promise<SnapshotSource | undefined> {
+  const row = await db
+    .selectFrom('metric_sources')
+    .select(SOURCE_COLUMNS)
+    .where('connection_id', '=', connectionId)
+    .where('ended_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+  return row && toSource(row);
+}
+
+/** The latest ended source of a connection to this helpdesk account, whose history a reconnect resumes. */
+export async function findEndedAccountSource(
+  db: Db,
+  input: { workspaceId: string; provider: ProviderId; accountId: string },
+): Promise<SnapshotSource | undefined> {
+  const row = await db
+    .selectFrom('metric_sources')
+    .select(SOURCE_COLUMNS)
+    .where('workspace_id', '=', input.workspaceId)
+    .where('kind', '=', 'connection')
+    .where('provider', '=', input.provider)
+    .where('account_id', '=', input.accountId)
+    .where('ended_at', 'is not', null)
+    .orderBy('ended_at', 'desc')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+  return row && toSource(row);
+}
+
+export async function resumeSource(
+  db: Db,
+  id: string,
+  input: { connectionId: string; accountName: string; isSandbox: boolean },
+): Promise<void> {
+  await db
+    .updateTable('metric_sources')
+    .set({
+      connection_id: input.connectionId,
+      account_name: input.accountName,
+      is_sandbox: input.isSandbox,
+      ended_at: null,
+      end_reason: null,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function renameSourceAccount(db: Db, id: string, accountName: string): Promise<void> {
+  await db.updateTable('metric_sources').set({ account_name: accountName }).where('id', '=', id).execute();
+}
+
+export async function endSource(db: Db, id: string, reason: SourceEndReason, at = new Date()): Promise<void> {
+  await db
+    .updateTable('metric_sources')
+    .set({ ended_at: at, end_reason: reason, connection_id: null })
+    .where('id', '=', id)
+    .where('ended_at', 'is', null)
+    .execute();
+}

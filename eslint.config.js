@@ -18,7 +18,7 @@ const forbid = (from, targets) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.deskpulse', 'coverage', 'bin'] },
+  { ignores: ['node_modules', '.deskpulse', 'coverage', 'bin', 'dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -34,7 +34,10 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  { files: ['eslint.config.js', 'vitest.config.ts'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['eslint.config.js', 'vitest.config.ts', 'scripts/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
   forbid('lib', ['domain', 'db', 'http', 'providers', 'jobs', 'cli', 'config']),
   forbid('providers', ['db', 'http', 'domain', 'jobs', 'cli']),
   forbid('db', ['http', 'domain', 'jobs', 'cli']),

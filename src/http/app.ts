@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError, type AppErrorCode } from '../lib/app-error.ts';
-import { PROVIDER_IDS } from '../providers/types.ts';
+import { PROVIDER_IDS } from '../metrics/helpdesks.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';

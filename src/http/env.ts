@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import type { Auth } from '../auth/better-auth.ts';
 import type { Config } from '../config/index.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../domain/database.ts';
 import type { ResolvedProvider } from '../domain/provider-settings.ts';
 import type { Principal } from '../domain/roles.ts';
 import type { JobQueue } from '../domain/queue.ts';
 import type { Keyring } from '../lib/keyring.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { ProviderId } from '../providers/types.ts';
+import type { ProviderId } from '../metrics/helpdesks.ts';
 
 /** What the HTTP layer is given by the composition root; tests build their own. */
 export interface AppDeps {

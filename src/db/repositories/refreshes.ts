@@ -69,8 +69,8 @@ const toRefresh = (r: Row): Refresh => ({
 });
 
 /**
- * How many weeks a refresh computes: `backfillWeeks` until the connection has weekly history, then only the last
- * one. The one rule for manual and scheduled refreshes alike (the scheduler applies it to a whole batch).
+ * How many weeks a refresh computes: `backfillWeeks` until the connection's source (the helpdesk account it
+ * measures now) has weekly history, then only the last one. The one rule for manual and scheduled refreshes alike (the scheduler applies it to a whole batch).
  */
 const historyWeeksFor = (
   workspaceId: RawBuilder<unknown>,
@@ -79,7 +79,9 @@ const historyWeeksFor = (
 ) =>
   sql<number>`case when exists (
     select 1 from metric_snapshots s
-    where s.workspace_id = ${workspaceId} and s.provider = ${provider} and s.period like 'week:%'
+    join metric_sources m on m.id = s.source_id and m.ended_at is null
+    join helpdesk_connections c on c.id = m.connection_id
+    where c.workspace_id = ${workspaceId} and c.provider = ${provider} and s.period like 'week:%'
   ) then 1 else ${backfillWeeks}::int end`;
 
 export async function insertRefresh(

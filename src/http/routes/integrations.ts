@@ -22,7 +22,7 @@ import { findMembership } from '../../domain/workspaces.ts';
 import { hasRole } from '../../domain/roles.ts';
 import { connectionParams } from '../../domain/provider-settings.ts';
 import { AppError } from '../../lib/app-error.ts';
-import type { ProviderId } from '../../providers/types.ts';
+import type { ProviderId } from '../../metrics/helpdesks.ts';
 import { workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';

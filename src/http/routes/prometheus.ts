@@ -3,7 +3,6 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { Gauge, Registry } from 'prom-client';
 import { ErrorResponseSchema } from '../../contracts/common.ts';
-import type { Db } from '../../db/client.ts';
 import {
   CONNECTION_STATUSES,
   countConnectionsByProviderAndStatus,
@@ -11,13 +10,14 @@ import {
   countRefreshesByProviderAndState,
   JOB_STATES,
   REFRESH_STATES,
-} from '../../db/repositories/fleet-stats.ts';
+  type Db,
+} from '../../domain/database.ts';
 import { QUEUES } from '../../jobs/catalog.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { safeEqual, sha256Hex } from '../../lib/crypto.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { registry } from '../../lib/telemetry.ts';
-import { PROVIDER_IDS } from '../../providers/types.ts';
+import { PROVIDER_IDS } from '../../metrics/helpdesks.ts';
 import type { AppEnv } from '../env.ts';
 
 /**

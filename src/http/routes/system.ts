@@ -1,6 +1,5 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
-import { pendingMigrations } from '../../db/migrate.ts';
+import { notReadyReason } from '../../domain/database.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute } from '../route.ts';
@@ -35,14 +34,8 @@ const readyz = defineRoute('public', {
 export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200));
   app.openapi(readyz, async (c) => {
-    const { db } = c.var.deps;
-    try {
-      await sql`select 1`.execute(db);
-    } catch {
-      throw new AppError('not_ready', 'database unreachable');
-    }
-    const pending = await pendingMigrations(db);
-    if (pending.length > 0) throw new AppError('not_ready', `migrations pending: ${pending.join(', ')}`);
+    const reason = await notReadyReason(c.var.deps.db);
+    if (reason) throw new AppError('not_ready', reason);
     return c.json({ status: 'ready' as const }, 200);
   });
 }

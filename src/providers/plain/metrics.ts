@@ -9,9 +9,8 @@ import {
   type ConversationFacts,
   type RatingFact,
 } from '../../metrics/calculator.ts';
-import type { AdapterContext, MetricsAdapter } from '../types.ts';
+import type { AdapterContext, MetricsAdapter, ProviderError } from '../types.ts';
 import type { MetricsRequest, MetricsSnapshot } from '../../metrics/types.ts';
-import type { ProviderError } from '../types.ts';
 import {
   ThreadsResponseSchema,
   UsersResponseSchema,

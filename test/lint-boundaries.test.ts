@@ -9,8 +9,9 @@ interface LayerSpec {
   /** null: exempt (bench, tests). */
   allow: string[] | null;
 }
-// eslint.config.js is plain JavaScript; its LAYERS table has this shape.
-const { LAYERS } = (await import('../eslint.config.js')) as { LAYERS: Record<string, LayerSpec> };
+// eslint.config.js is plain JavaScript (no types to import); its LAYERS table has this shape.
+const CONFIG: string = '../eslint.config.js';
+const { LAYERS } = (await import(CONFIG)) as { LAYERS: Record<string, LayerSpec> };
 
 /*
  * The import boundaries are rules only if they can fail. For every folder with an allow-list, lint (with the

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Keyring } from '../../lib/keyring.ts';
 import type { Db } from '../client.ts';
+import { countSealedByKey, resealBatch, type SealedTable } from '../reseal.ts';
 import type { WebhookAttempt, WebhookDeliveryState } from '../schema.ts';
 
 /**
@@ -346,42 +347,20 @@ export async function takeOverdueDeliveries(
   return rows.map((r) => r.id);
 }
 
-export async function countWebhookSecretsByKey(db: Db): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom('webhook_endpoints')
-    .select(['encryption_key_id', sql<string>`count(*)`.as('n')])
-    .groupBy('encryption_key_id')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.encryption_key_id, Number(r.n)]));
-}
+/** The sealed column of an endpoint, for `deskpulse keys rotate` (src/db/reseal.ts). */
+export const SEALED_WEBHOOK_SECRETS: SealedTable = {
+  table: 'webhook_endpoints',
+  id: 'id',
+  context: ['id', 'workspace_id'],
+  keyColumn: 'encryption_key_id',
+  fields: [{ column: 'secret_ct', aad: (r) => aad({ id: r.id ?? '', workspaceId: r.workspace_id ?? '' }) }],
+};
 
-/**
- * Re-seals up to `limit` secrets not yet under the current key; rows another transaction holds are skipped and
- * picked up by a later batch. Returns how many it re-sealed.
- */
-export async function reencryptWebhookSecretsBatch(db: Db, keyring: Keyring, limit: number): Promise<number> {
-  const current = keyring.currentKeyId;
-  return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('webhook_endpoints')
-      .select(['id', 'workspace_id', 'secret_ct'])
-      .where('encryption_key_id', '<>', current)
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    for (const r of rows) {
-      const ref = { id: r.id, workspaceId: r.workspace_id };
-      const secretCt = keyring.encrypt(keyring.decrypt(r.secret_ct, aad(ref)), aad(ref));
-      await trx
-        .updateTable('webhook_endpoints')
-        .set({ encryption_key_id: keyring.keyIdOf(secretCt), secret_ct: secretCt })
-        .where('id', '=', r.id)
-        .execute();
-    }
-    return rows.length;
-  });
-}
+export const countWebhookSecretsByKey = (db: Db) => countSealedByKey(db, SEALED_WEBHOOK_SECRETS);
+
+/** Re-seals up to `limit` secrets not yet under the current key; returns how many. */
+export const reencryptWebhookSecretsBatch = (db: Db, keyring: Keyring, limit: number) =>
+  resealBatch(db, keyring, SEALED_WEBHOOK_SECRETS, limit);
 
 export async function deleteFinishedDeliveriesBefore(db: Db, before: Date): Promise<number> {
   const r = await db

@@ -1,7 +1,9 @@
 import type { Hono } from 'hono';
 import type { Dataset } from '../dataset/types.ts';
 
-export type ProviderId = 'intercom' | 'front' | 'zendesk' | 'plain';
+import type { ProviderId } from '../../src/metrics/helpdesks.ts';
+
+export type { ProviderId };
 
 export interface OAuthClient {
   clientId: string;

@@ -13,10 +13,15 @@ export const LAYERS = {
   metrics: { pattern: 'src/metrics', allow: ['lib'] },
   contracts: { pattern: 'src/contracts', allow: ['metrics'] },
   providers: { pattern: 'src/providers', allow: ['metrics', 'lib'] },
+  // Reading a helpdesk's export: the formats (each provider's csv.ts), the digest, the fold.
+  imports: { pattern: 'src/imports', allow: ['providers', 'metrics', 'lib'] },
   config: { pattern: 'src/config', allow: ['providers', 'metrics', 'lib'] },
   db: { pattern: 'src/db', allow: ['metrics', 'lib', 'config'] },
   auth: { pattern: 'src/auth', allow: ['lib'] },
-  domain: { pattern: 'src/domain', allow: ['providers', 'db', 'metrics', 'contracts', 'lib', 'config'] },
+  domain: {
+    pattern: 'src/domain',
+    allow: ['providers', 'imports', 'db', 'metrics', 'contracts', 'lib', 'config'],
+  },
   jobs: { pattern: 'src/jobs', allow: ['domain', 'db', 'providers', 'metrics', 'lib', 'config'] },
   http: { pattern: 'src/http', allow: ['domain', 'contracts', 'jobs', 'metrics', 'lib', 'config', 'auth'] },
   cli: {

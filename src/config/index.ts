@@ -53,6 +53,12 @@ const EnvSchema = z.object({
     ),
   DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   DESKPULSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DESKPULSE_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 ** 3)
+    .default(1024 ** 3),
   ...providerEnv(),
 });
 
@@ -102,6 +108,12 @@ export interface Config {
   webhooks: WebhooksConfig;
   /** Bearer token for `GET /metrics/prometheus`; unset: the endpoint answers loopback callers only. */
   metricsToken: string | undefined;
+  imports: ImportsConfig;
+}
+
+export interface ImportsConfig {
+  /** The largest upload `POST /imports` accepts (the JSON routes keep their 1 MiB). */
+  maxBytes: number;
 }
 
 export interface JobsConfig {
@@ -198,5 +210,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseSeconds: e.DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS,
     },
     metricsToken: e.DESKPULSE_METRICS_TOKEN,
+    imports: { maxBytes: e.DESKPULSE_IMPORT_MAX_BYTES },
   };
 }

@@ -1,5 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { METRIC_KEYS, type NotMeasured, type SnapshotSource, type StoredSnapshot } from '../metrics/types.ts';
+import {
+  IMPORT_FORMATS,
+  METRIC_KEYS,
+  type NotMeasured,
+  type SnapshotSource,
+  type StoredSnapshot,
+} from '../metrics/types.ts';
 import { ProviderIdSchema } from './integrations.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -14,6 +20,11 @@ const MetricValuesSchema = z
   .openapi('MetricValues');
 const NotMeasuredSchema = z.record(z.string(), z.string()).openapi('NotMeasured', {
   description: 'Why a metric is null: null always means "not measured", never 0',
+});
+
+const NotesSchema = z.record(z.string(), z.string()).openapi('MetricNotes', {
+  description:
+    'How this source measured a metric where that differs from the definition: precision, or a stand-in field',
 });
 
 export const RefreshAcceptedSchema = z.object({ refreshId: z.string() }).openapi('RefreshAccepted');
@@ -95,6 +106,10 @@ export const SourceSchema = z
       .object({ id: z.string(), name: z.string() })
       .nullable()
       .openapi({ description: 'The helpdesk account a connection measured; null for imports' }),
+    import: z
+      .object({ id: z.string(), format: z.enum(IMPORT_FORMATS) })
+      .nullable()
+      .openapi({ description: 'The import that made an import source, and the export it read' }),
     sandbox: z.boolean().openapi({ description: 'Demo data from a sandbox emulator' }),
     status: z.enum(['live', 'disconnected', 'account_changed', 'superseded']).openapi({
       description:
@@ -112,6 +127,7 @@ export const toSourceDto = (s: SnapshotSource): SourceDto => ({
   kind: s.kind,
   provider: s.provider,
   account: s.account,
+  import: s.import,
   sandbox: s.sandbox,
   status: s.endReason ?? 'live',
   since: s.createdAt.toISOString(),
@@ -129,6 +145,7 @@ export const ProviderMetricsSchema = z
     window: z.object({ from: z.iso.datetime(), to: z.iso.datetime(), csatFrom: z.iso.datetime().nullable() }),
     metrics: MetricValuesSchema,
     notMeasured: NotMeasuredSchema,
+    notes: NotesSchema,
   })
   .openapi('ProviderMetrics');
 
@@ -146,6 +163,7 @@ export const toMetricsResponse = (rows: StoredSnapshot[]): MetricsResponse => ({
     window: { from: iso(s.windowFrom) ?? '', to: iso(s.windowTo) ?? '', csatFrom: iso(s.csatFrom) },
     metrics: s.metrics,
     notMeasured: reasons(s.notMeasured),
+    notes: reasons(s.notes),
   })),
 });
 

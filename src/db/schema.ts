@@ -163,6 +163,48 @@ export interface MetricSourcesTable {
   created_at: CreatedAt;
   ended_at: Date | null;
   end_reason: 'disconnected' | 'account_changed' | 'superseded' | null;
+  format: ImportFormat | null;
+  agents: ColumnType<{ id: string; name: string }[] | null, string | null, string | null>;
+  covers_from: Date | null;
+  continues_id: string | null;
+  import_id: string | null;
+}
+
+export type ImportFormat = 'zendesk' | 'intercom' | 'front' | 'generic';
+
+export interface ImportsTable {
+  id: string;
+  workspace_id: string;
+  source_id: string | null;
+  format: ImportFormat | null;
+  state: 'succeeded' | 'failed' | 'dry_run';
+  file_name: string | null;
+  bytes: Generated<number>;
+  parts: Generated<number>;
+  rows_read: Generated<number>;
+  rows_accepted: Generated<number>;
+  rows_rejected: Generated<number>;
+  rows_duplicate: Generated<number>;
+  timezone: string | null;
+  as_of: Date | null;
+  period_from: Date | null;
+  period_to: Date | null;
+  metrics: ColumnType<Record<string, number | null> | null, string | null, string | null>;
+  not_measured: ColumnType<Record<string, string> | null, string | null, string | null>;
+  notes: ColumnType<Record<string, string> | null, string | null, string | null>;
+  row_errors: ColumnType<unknown[], string | undefined, string>;
+  error_code: string | null;
+  error_message: string | null;
+  requested_by: string;
+  created_at: CreatedAt;
+  finished_at: Date | null;
+}
+
+export interface ImportLedgerChunksTable {
+  source_id: string;
+  seq: number;
+  tickets: number;
+  data: Buffer;
 }
 
 export interface MetricSnapshotsTable {
@@ -176,6 +218,7 @@ export interface MetricSnapshotsTable {
   csat_from: Date | null;
   metrics: ColumnType<Record<string, number | null>, string, string>;
   not_measured: ColumnType<Record<string, string>, string, string>;
+  notes: ColumnType<Record<string, string>, string | undefined, string>;
   agents: ColumnType<unknown[] | null, string | null, string | null>;
   refresh_id: string | null;
 }
@@ -222,6 +265,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   metric_refreshes: MetricRefreshesTable;
   metric_sources: MetricSourcesTable;
+  imports: ImportsTable;
+  import_ledger_chunks: ImportLedgerChunksTable;
   metric_snapshots: MetricSnapshotsTable;
   helpdesk_connections: HelpdeskConnectionsTable;
   oauth_states: OAuthStatesTable;

@@ -14,7 +14,9 @@ export type AuditAction =
   | 'connection.schedule'
   | 'webhook.create'
   | 'webhook.delete'
-  | 'keys.rotate';
+  | 'keys.rotate'
+  | 'import.create'
+  | 'import.delete';
 
 /** Who did it: a person, a workspace API key, or Deskpulse itself (background refresh, CLI). */
 export type Actor = Principal | { kind: 'system'; label: string };

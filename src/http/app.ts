@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError, type AppErrorCode } from '../lib/app-error.ts';
@@ -9,6 +10,7 @@ import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerImportRoutes } from './routes/imports.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerPrometheusRoutes } from './routes/prometheus.ts';
@@ -65,14 +67,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     );
   });
   app.use('*', secureHeaders());
+  const jsonLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new AppError('payload_too_large', 'request body over 1 MiB');
+    },
+  });
+  // Uploads stream with their own limit (DESKPULSE_IMPORT_MAX_BYTES); every other body stays within 1 MiB.
   app.use(
     '*',
-    bodyLimit({
-      maxSize: 1024 * 1024,
-      onError: () => {
-        throw new AppError('payload_too_large', 'request body over 1 MiB');
-      },
-    }),
+    except((c) => c.req.method === 'POST' && c.req.path === '/imports', jsonLimit),
   );
 
   registerSystemRoutes(app);
@@ -82,6 +86,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerIntegrationRoutes(app);
   registerMetricsRoutes(app);
   registerWebhookRoutes(app);
+  registerImportRoutes(app);
   registerPrometheusRoutes(app);
   const sandboxApps = deps.sandboxApps;
   if (sandboxApps) {

@@ -19,6 +19,8 @@ export type AppErrorCode =
   | 'upstream_error'
   | 'not_ready'
   | 'payload_too_large'
+  | 'invalid_file'
+  | 'unsupported_media_type'
   | 'internal_error';
 
 export interface ErrorDetail {

@@ -1,5 +1,6 @@
 import type {
   AgentMetrics,
+  MetricKey,
   MetricValues,
   MetricsRequest,
   MetricsSnapshot,
@@ -36,6 +37,11 @@ export interface MetricCaps {
   csatMeanScore: boolean;
   /** The source reports conversations resolved by the helpdesk's AI agent. */
   deflectionRate: boolean;
+  /**
+   * Metrics this source cannot measure at all, with the reason — an export whose file lacks the columns. They
+   * are null in every window and agent row, whatever the facts say.
+   */
+  unsupported?: Partial<Record<MetricKey, string>>;
 }
 
 /** One conversation (ticket, thread) in the terms of docs/metrics.md; times in epoch ms. */
@@ -228,22 +234,24 @@ class WindowTotals {
     else if (this.resolved === 0) notMeasured.deflectionRate = NOT_MEASURED.noneClosed;
     else deflectionRate = (100 * this.aiResolved) / this.resolved;
 
-    return {
-      values: {
-        weeklyVolume: this.created,
-        csat: csat.percent,
-        csatResponses: csat.responses,
-        csatMeanScore,
-        firstResponseSeconds: seconds === null ? null : median(seconds),
-        firstResponseP90Seconds: seconds === null ? null : p90(seconds),
-        openNow: null,
-        backlogAgeDays: null,
-        oneTouchRate: this.resolved === 0 ? null : (100 * this.oneTouch) / this.resolved,
-        deflectionRate,
-        utilisation: null,
-      },
-      notMeasured,
+    const values: MetricValues = {
+      weeklyVolume: this.created,
+      csat: csat.percent,
+      csatResponses: csat.responses,
+      csatMeanScore,
+      firstResponseSeconds: seconds === null ? null : median(seconds),
+      firstResponseP90Seconds: seconds === null ? null : p90(seconds),
+      openNow: null,
+      backlogAgeDays: null,
+      oneTouchRate: this.resolved === 0 ? null : (100 * this.oneTouch) / this.resolved,
+      deflectionRate,
+      utilisation: null,
     };
+    for (const [key, reason] of Object.entries(caps.unsupported ?? {}) as [MetricKey, string][]) {
+      values[key] = null;
+      notMeasured[key] = reason;
+    }
+    return { values, notMeasured };
   }
 }
 
@@ -406,13 +414,15 @@ export class MetricsFold {
     for (const [agentId, a] of this.agents) {
       if (!a.active) continue;
       const seconds = a.replies.sorted();
+      const unsupported = this.caps.unsupported ?? {};
       rows.push({
         agentId,
         name: this.names.get(agentId) ?? agentId,
         tickets: a.tickets,
-        csat: a.csat.percent,
+        csat: unsupported.csat === undefined ? a.csat.percent : null,
         csatResponses: a.csat.responses,
-        firstResponseSeconds: seconds === null ? null : median(seconds),
+        firstResponseSeconds:
+          seconds === null || unsupported.firstResponseSeconds !== undefined ? null : median(seconds),
       });
     }
     return rows.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));

@@ -49,6 +49,8 @@ export interface MetricsSnapshot {
   agents: AgentMetrics[];
   /** Completed weeks, oldest first; empty unless history was requested. */
   weeks: WeekMetrics[];
+  /** How a source measured a metric where that differs from docs/metrics.md (precision, proxies); absent when none. */
+  notes?: Partial<Record<MetricKey, string>>;
 }
 
 export interface MetricsRequest {
@@ -66,6 +68,9 @@ export interface Progress {
 }
 
 export type SourceKind = 'connection' | 'import';
+/** The exports an import reads (docs/csv-import.md). */
+export const IMPORT_FORMATS = ['zendesk', 'intercom', 'front', 'generic'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 /**
  * Why a source no longer measures: its connection was removed, reconnected to another helpdesk account, or (an
  * import) a later import of the same export continued it.
@@ -80,6 +85,8 @@ export interface SnapshotSource {
   provider: ProviderId | null;
   /** The helpdesk account (connections); null for imports. */
   account: { id: string; name: string } | null;
+  /** The import that made an import source, and the export format it read. */
+  import: { id: string; format: ImportFormat } | null;
   sandbox: boolean;
   createdAt: Date;
   endedAt: Date | null;
@@ -96,5 +103,6 @@ export interface StoredSnapshot {
   csatFrom: Date | null;
   metrics: MetricValues;
   notMeasured: NotMeasured;
+  notes: Partial<Record<MetricKey, string>>;
   agents: AgentMetrics[] | null;
 }

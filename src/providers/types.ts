@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Result } from '../lib/result.ts';
 import type { ProviderId } from '../metrics/helpdesks.ts';
+import type { CsvFormat } from '../metrics/imports.ts';
 import type { MetricsRequest, MetricsSnapshot, Progress } from '../metrics/types.ts';
 import type { Pacer } from './pacer.ts';
 
@@ -136,6 +137,8 @@ export interface Provider {
   verify: (credential: Credential, ctx: ProviderContext) => Promise<Result<Account, ProviderError>>;
   /** Live metrics from the helpdesk's own API (docs/metrics.md). */
   metrics?: MetricsAdapter;
+  /** The helpdesk's own CSV export, for import (docs/csv-import.md); absent where it has none (Plain). */
+  csv?: CsvFormat;
   /** Revocation at the helpdesk where it offers one; absent where revocation is UI-only. */
   revoke?: (credential: Credential, ctx: ProviderContext) => Promise<Result<void, ProviderError>>;
 }

@@ -28,6 +28,7 @@ export async function writeSnapshot(
       csat_from: new Date(s.window.csatFrom),
       metrics: JSON.stringify(s.current),
       not_measured: JSON.stringify(s.notMeasured),
+      notes: JSON.stringify(s.notes ?? {}),
       agents: JSON.stringify(s.agents),
     },
     ...s.weeks.map((w) => ({
@@ -39,6 +40,7 @@ export async function writeSnapshot(
       csat_from: null,
       metrics: JSON.stringify(w.values),
       not_measured: JSON.stringify(w.notMeasured),
+      notes: JSON.stringify(s.notes ?? {}),
       agents: null,
     })),
   ];
@@ -60,6 +62,7 @@ export async function writeSnapshot(
         csat_from: eb.ref('excluded.csat_from'),
         metrics: eb.ref('excluded.metrics'),
         not_measured: eb.ref('excluded.not_measured'),
+        notes: eb.ref('excluded.notes'),
         agents: eb.ref('excluded.agents'),
         refresh_id: eb.ref('excluded.refresh_id'),
       })),
@@ -75,6 +78,7 @@ type Row = SourceRow & {
   csat_from: Date | null;
   metrics: Record<string, number | null>;
   not_measured: Record<string, string>;
+  notes: Record<string, string>;
   agents: unknown[] | null;
 };
 
@@ -87,6 +91,7 @@ const toStored = (r: Row): StoredSnapshot => ({
   csatFrom: r.csat_from,
   metrics: r.metrics as MetricValues,
   notMeasured: r.not_measured,
+  notes: r.notes,
   agents: r.agents as StoredSnapshot['agents'],
 });
 
@@ -103,6 +108,7 @@ const joined = (db: Db, workspaceId: string) =>
       'metric_snapshots.csat_from',
       'metric_snapshots.metrics',
       'metric_snapshots.not_measured',
+      'metric_snapshots.notes',
       'metric_snapshots.agents',
     ])
     .where('metric_snapshots.workspace_id', '=', workspaceId);

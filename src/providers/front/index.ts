@@ -3,6 +3,7 @@ import { ok } from '../../lib/result.ts';
 import { callProvider } from '../http.ts';
 import { defineTokenConnect, type Provider } from '../types.ts';
 import { FRONT_API_URL, FRONT_APP_URL, FRONT_PATHS, frontOAuth } from './auth.ts';
+import { frontCsv } from './csv.ts';
 import { frontMetrics } from './metrics.ts';
 
 // GET /me → IdentityResponse { _links, id: "cmp_…", name } (core-api.json).
@@ -38,6 +39,7 @@ export const front: Provider = {
     return r.ok ? ok({ id: r.value.id, name: r.value.name }) : r;
   },
   metrics: frontMetrics,
+  csv: frontCsv,
   // No `revoke`: Front documents revocation only in its UI (https://help.front.com/t/36dsxd); /oauth/revoke
   // appears only in third-party copies of its MCP server metadata (https://github.com/api-evangelist/frontapp).
 };

@@ -12,6 +12,7 @@ import {
 } from '../../metrics/calculator.ts';
 import type { AdapterContext, MetricsAdapter, ProviderError } from '../types.ts';
 import type { MetricsRequest, MetricsSnapshot } from '../../metrics/types.ts';
+import { replay, type FrontActivity } from './csv.ts';
 import {
   ACTIVITY_TYPES,
   AnalyticsExportSchema,
@@ -49,18 +50,6 @@ export interface FrontTeammate {
 export interface FrontOpenConversation {
   id: string;
   createdAt: number;
-}
-
-export interface FrontActivity {
-  type: ActivityType;
-  conversationId: string;
-  at: number;
-  /** Email of the conversation's current assignee; '' when unassigned. */
-  assignee: string;
-  isNewConversation: boolean;
-  segment: number | null;
-  repliesToResolution: number | null;
-  rating: number | null;
 }
 
 export interface FrontRaw {
@@ -295,47 +284,6 @@ async function fetchFront(
   if (!snoozed.ok) return snoozed;
   const unique = [...new Map(open.map((c) => [c.id, c])).values()];
   return ok({ teammates, open: unique, activities: activities.value });
-}
-
-/** What the export says about one conversation, replayed in time order. */
-interface Replayed {
-  createdAt: number | null;
-  assignee: string;
-  firstReplyAt: number | null;
-  /** The close that still stands (no reopen after it). */
-  closed: { at: number; segment: number; replies: number } | null;
-  ratings: { at: number; score: number }[];
-}
-
-function replay(activities: readonly FrontActivity[]): Map<string, Replayed> {
-  const ordered = activities.map((a, i) => ({ a, i })).sort((x, y) => x.a.at - y.a.at || x.i - y.i);
-  const replayed = new Map<string, Replayed>();
-  for (const { a } of ordered) {
-    let f = replayed.get(a.conversationId);
-    if (f === undefined) {
-      f = { createdAt: null, assignee: a.assignee, firstReplyAt: null, closed: null, ratings: [] };
-      replayed.set(a.conversationId, f);
-    }
-    f.assignee = a.assignee;
-    switch (a.type) {
-      case 'Inbound message':
-        if (a.isNewConversation && f.createdAt === null) f.createdAt = a.at;
-        break;
-      case 'Outbound reply':
-        if (f.firstReplyAt === null) f.firstReplyAt = a.at;
-        break;
-      case 'Archive':
-        f.closed = { at: a.at, segment: a.segment ?? 0, replies: a.repliesToResolution ?? -1 };
-        break;
-      case 'Reopen':
-        f.closed = null;
-        break;
-      case 'Survey response':
-        if (a.rating !== null) f.ratings.push({ at: a.at, score: a.rating });
-        break;
-    }
-  }
-  return replayed;
 }
 
 export function toFrontSnapshot(raw: FrontRaw, req: MetricsRequest): MetricsSnapshot {

@@ -10,6 +10,7 @@ import {
   intercomOAuth,
   intercomParams,
 } from './auth.ts';
+import { intercomCsv } from './csv.ts';
 import { intercomMetrics } from './metrics.ts';
 
 // GET /me → admin_with_app; the workspace is `app` (https://github.com/intercom/Intercom-OpenAPI).
@@ -52,6 +53,7 @@ export const intercom: Provider = {
   ),
   credentialFor: (secret) => ({ kind: 'bearer', token: secret }),
   metrics: intercomMetrics,
+  csv: intercomCsv,
   async verify(credential, ctx) {
     const r = await callProvider(ctx, {
       url: `${ctx.endpoints.apiBaseUrl}/me`,

@@ -9,6 +9,7 @@ import {
   zendeskOAuth,
   zendeskParams,
 } from './auth.ts';
+import { zendeskCsv } from './csv.ts';
 import { zendeskMetrics } from './metrics.ts';
 
 // GET /api/v2/users/me.json is allowed for anonymous users: a rejected credential answers 200 with `id: null`,
@@ -69,6 +70,7 @@ export const zendesk: Provider = {
     return ok({ id: subdomain, name: `${subdomain}.zendesk.com` });
   },
   metrics: zendeskMetrics,
+  csv: zendeskCsv,
   // DELETE …/current.json is reported not to revoke
   // (https://support.zendesk.com/hc/en-us/community/posts/5537132288282); look the token id up, then delete it
   // by id (https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token).

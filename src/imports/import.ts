@@ -1,0 +1,194 @@
+import { MetricsFold } from '../metrics/calculator.ts';
+import { PROVIDER_IDS } from '../metrics/helpdesks.ts';
+import { ImportFileError, type CsvFormat, type ImportedTicket } from '../metrics/imports.ts';
+import type { ImportFormat, MetricsSnapshot } from '../metrics/types.ts';
+import { providers } from '../providers/index.ts';
+import { genericCsv } from './generic.ts';
+import { hashKey, KeySet } from './keys.ts';
+import { factsOf, LedgerChunk, LedgerWriter } from './ledger.ts';
+import { readExport, type RowError } from './reader.ts';
+
+/** Every export Deskpulse reads: each helpdesk's own (providers/<p>/csv.ts), then the generic template. */
+export const FORMATS: readonly CsvFormat[] = [
+  ...PROVIDER_IDS.flatMap((id) => {
+    const csv = providers[id].csv;
+    return csv ? [csv] : [];
+  }),
+  genericCsv,
+];
+
+/** Where an import's ticket digest goes, chunk by chunk, and comes back from (Postgres in the transaction). */
+export interface LedgerStore {
+  write(seq: number, bytes: Uint8Array, tickets: number): Promise<void>;
+  read(): AsyncIterable<Uint8Array>;
+}
+
+/** The digest of the import this one continues. */
+export interface PreviousLedger {
+  chunks: AsyncIterable<Uint8Array>;
+  agents: readonly { id: string; name: string }[];
+  coversFrom: number | null;
+  asOf: number | null;
+}
+
+export interface ImportPlan {
+  format: ImportFormat | 'auto';
+  /** For values without an offset; null when not given. */
+  timezone: string | null;
+  /** The workspace's timezone: weeks are Monday–Sunday there. */
+  workspaceTimezone: string;
+  /** The export's instant; null: the latest time in the file. */
+  asOf: number | null;
+  strict: boolean;
+  maxBytes: number;
+  /** Separates the keys of equal ticket ids in different workspaces. */
+  keySeed: number;
+  onProgress?: (p: { bytes: number; rows: number }) => void;
+}
+
+export interface ImportOutcome {
+  format: CsvFormat;
+  /** The uploaded files' names (zip parts are in `parts`). */
+  fileNames: string[];
+  bytes: number;
+  parts: number;
+  rows: { read: number; accepted: number; rejected: number; duplicate: number };
+  rowErrors: RowError[];
+  /** Tickets of the continued import that this file did not have, kept. */
+  kept: number;
+  asOf: number;
+  coversFrom: number | null;
+  period: { from: number; to: number } | null;
+  agents: { id: string; name: string }[];
+  snapshot: MetricsSnapshot;
+}
+
+/** The latest instant a ticket mentions: the export's as-of when the caller does not say. */
+const latestOf = (t: ImportedTicket) =>
+  Math.max(t.createdAt, t.updatedAt ?? -Infinity, t.closedNowAt ?? -Infinity, t.rating?.at ?? -Infinity);
+
+/**
+ * Reads an upload into a ticket digest (de-duplicated by ticket id, first occurrence kept), adds the tickets of
+ * the import it continues that this file does not have, and folds the digest into a snapshot with the one
+ * calculator. Memory holds the key set and one chunk, not the tickets.
+ */
+export async function importFiles(
+  files: AsyncIterable<{ name: string; body: AsyncIterable<Uint8Array> }>,
+  plan: ImportPlan,
+  store: LedgerStore,
+  previousOf: (format: ImportFormat) => Promise<PreviousLedger | null>,
+): Promise<ImportOutcome> {
+  const keys = new KeySet();
+  let seq = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const writer = new LedgerWriter((bytes, n) => {
+    const at = seq++;
+    writing = writing.then(() => store.write(at, bytes, n));
+  });
+  const rows = { read: 0, accepted: 0, rejected: 0, duplicate: 0 };
+  let latest = -Infinity;
+  let coversFrom = Infinity;
+  let period: { from: number; to: number } | null = null;
+  const sink = {
+    ticket(t: ImportedTicket) {
+      const [hi, lo] = hashKey(t.id, plan.keySeed);
+      if (!keys.add(hi, lo)) {
+        rows.duplicate++;
+        return;
+      }
+      rows.accepted++;
+      writer.add(hi, lo, t);
+      latest = Math.max(latest, latestOf(t));
+      period = period
+        ? { from: Math.min(period.from, t.createdAt), to: Math.max(period.to, t.createdAt) }
+        : { from: t.createdAt, to: t.createdAt };
+    },
+    cover(at: number) {
+      if (at < coversFrom) coversFrom = at;
+    },
+  };
+  const read = await readExport(files, sink, {
+    formats: FORMATS,
+    format: plan.format,
+    timezone: plan.timezone,
+    maxBytes: plan.maxBytes,
+    ...(plan.onProgress ? { onProgress: plan.onProgress } : {}),
+    drain: () => writing,
+  });
+  rows.read = read.rowsRead;
+  rows.rejected = read.rowsRejected;
+  if (plan.strict && rows.rejected > 0) {
+    throw Object.assign(
+      new ImportFileError(
+        'rejected_rows',
+        `${rows.rejected} row(s) could not be read and strict mode imports nothing then`,
+      ),
+      { rowErrors: read.rowErrors },
+    );
+  }
+  if (rows.accepted === 0) {
+    throw Object.assign(new ImportFileError('rejected_rows', 'no row of the file could be read'), {
+      rowErrors: read.rowErrors,
+    });
+  }
+
+  const previous = await previousOf(read.format.id);
+  let kept = 0;
+  if (previous) {
+    for await (const bytes of previous.chunks) {
+      const chunk = new LedgerChunk(bytes);
+      for (let i = 0; i < chunk.size; i++) {
+        if (keys.has(chunk.hi(i), chunk.lo(i))) continue;
+        writer.copy(chunk, i, previous.agents);
+        kept++;
+      }
+      await writing;
+    }
+    if (previous.coversFrom !== null) coversFrom = Math.min(coversFrom, previous.coversFrom);
+  }
+  writer.flush();
+  await writing;
+
+  const asOf = plan.asOf ?? Math.max(latest, previous?.asOf ?? -Infinity);
+  const fold = new MetricsFold(
+    { now: new Date(asOf), timezone: plan.workspaceTimezone, historyWeeks: 'covered' },
+    read.run.caps(),
+    read.run.reasons(),
+  );
+  for (const a of writer.agents) fold.nameAgent(a);
+  let open = 0;
+  let oldestOpen = Infinity;
+  for await (const bytes of store.read()) {
+    const chunk = new LedgerChunk(bytes);
+    for (let i = 0; i < chunk.size; i++) {
+      const t = chunk.ticket(i, writer.agents);
+      const { conversation, rating } = factsOf(t);
+      fold.addConversation(conversation);
+      if (rating) fold.addRating(rating);
+      if (t.open) {
+        open++;
+        oldestOpen = Math.min(oldestOpen, t.createdAt);
+      }
+    }
+  }
+  fold.setOpen({ count: open, oldestCreatedAt: open === 0 ? null : oldestOpen });
+  if (Number.isFinite(coversFrom)) fold.cover(coversFrom);
+  const snapshot = fold.snapshot();
+  const notes = read.run.notes();
+  if (Object.keys(notes).length > 0) snapshot.notes = notes;
+
+  return {
+    format: read.format,
+    fileNames: read.fileNames,
+    bytes: read.bytes,
+    parts: read.parts,
+    rows,
+    rowErrors: read.rowErrors,
+    kept,
+    asOf,
+    coversFrom: Number.isFinite(coversFrom) ? coversFrom : null,
+    period,
+    agents: writer.agents,
+    snapshot,
+  };
+}

@@ -1,0 +1,417 @@
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Unzip, UnzipInflate } from 'fflate';
+import Papa from 'papaparse';
+import { isValidTimezone } from '../metrics/weeks.ts';
+import { RowRejected } from '../metrics/import-values.ts';
+import {
+  ImportFileError,
+  type CsvFormat,
+  type FormatRun,
+  type Header,
+  type PartReader,
+  type RowProblem,
+  type TicketSink,
+} from '../metrics/imports.ts';
+import type { ImportFormat } from '../metrics/types.ts';
+
+/*
+ * An upload, read once as it arrives: bytes → (gzip | zip | plain) → UTF-8 text → CSV rows → the format's
+ * rows → tickets. Nothing is buffered beyond the row being read, nothing touches the disk. Every problem with the
+ * file as a whole is an ImportFileError; a bad row is a RowProblem and the rows around it are kept.
+ */
+
+/** A line longer than this (without a newline even inside quotes) is not a helpdesk export. */
+export const MAX_LINE_CHARS = 4 * 1024 * 1024;
+export const MAX_COLUMNS = 1000;
+const MAX_HEADER_CHARS = 1024 * 1024;
+/** Row errors listed in full; the rest are counted. */
+export const MAX_ROW_ERRORS = 100;
+
+export interface RowError extends RowProblem {
+  /** The part of a zip the row is in. */
+  file: string;
+}
+
+export interface ReadOptions {
+  formats: readonly CsvFormat[];
+  format: ImportFormat | 'auto';
+  timezone: string | null;
+  maxBytes: number;
+  onProgress?: (p: { bytes: number; rows: number }) => void;
+  /** Awaited after each chunk read: lets the digest's writes keep up (backpressure on the upload). */
+  drain?: () => Promise<void>;
+}
+
+export interface ReadResult {
+  format: CsvFormat;
+  fileNames: string[];
+  run: FormatRun;
+  bytes: number;
+  parts: number;
+  rowsRead: number;
+  rowsRejected: number;
+  rowErrors: RowError[];
+}
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const GZIP = [0x1f, 0x8b];
+const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] === v);
+
+/** Normalised header names: trimmed, lower-cased, a ` (<IANA timezone>)` suffix split off. */
+export function headerOf(names: readonly string[]): Header {
+  const normal: string[] = [];
+  const zones: (string | null)[] = [];
+  for (const raw of names) {
+    let name = raw.trim().toLowerCase();
+    let zone: string | null = null;
+    const m = /^(.*?)\s*\(([^()]+)\)$/.exec(raw.trim());
+    if (m?.[1] && m[2] && isValidTimezone(m[2].trim())) {
+      name = m[1].trim().toLowerCase();
+      zone = m[2].trim();
+    }
+    normal.push(name);
+    zones.push(zone);
+  }
+  const index = new Map<string, number>();
+  normal.forEach((n, i) => {
+    if (!index.has(n)) index.set(n, i);
+  });
+  return { names, index: (n) => index.get(n) ?? -1, timezoneOf: (i) => zones[i] ?? null };
+}
+
+/** The delimiter a header row uses: the most frequent of `,` `;` tab outside quotes (a spreadsheet re-save). */
+function delimiterOf(line: string): string {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch in counts) counts[ch as keyof typeof counts]++;
+  }
+  return counts[';'] > counts[','] && counts[';'] >= counts['\t']
+    ? ';'
+    : counts['\t'] > counts[','] && counts['\t'] > counts[';']
+      ? '\t'
+      : ',';
+}
+
+function unknownFormat(formats: readonly CsvFormat[], header: Header): ImportFileError {
+  const lines = formats.map((f) => {
+    const missing = f.required.filter((h) => header.index(h) < 0);
+    return `${f.id} (${f.label}: needs ${f.required.join(', ')}${missing.length ? `; missing ${missing.join(', ')}` : ''})`;
+  });
+  return new ImportFileError(
+    'unknown_format',
+    `the headers match no export Deskpulse reads. Formats: ${lines.join(' | ')}`,
+  );
+}
+
+/** One CSV part (a file, or a zip entry): text in, rows out to the format. */
+class CsvPart {
+  private decoder = new TextDecoder('utf-8', { fatal: true });
+  private head = '';
+  private partial = '';
+  private sinceNewline = 0;
+  private parser: Papa.Parser | undefined;
+  private reader: PartReader | undefined;
+  private columns = 0;
+  private line = 1;
+
+  constructor(
+    private readonly name: string,
+    private readonly read: ExportReading,
+  ) {}
+
+  push(bytes: Uint8Array, final: boolean): void {
+    let text: string;
+    try {
+      text = this.decoder.decode(bytes, { stream: !final });
+    } catch {
+      throw new ImportFileError(
+        'unsupported_file',
+        `${this.name} is not UTF-8 text: export it again as CSV in UTF-8 (a spreadsheet re-save may have changed the encoding)`,
+      );
+    }
+    if (text.includes('\u0000')) {
+      throw new ImportFileError('unsupported_file', `${this.name} holds binary data, not CSV text`);
+    }
+    const nl = text.lastIndexOf('\n');
+    this.sinceNewline = nl < 0 ? this.sinceNewline + text.length : text.length - nl - 1;
+    if (this.sinceNewline > MAX_LINE_CHARS) {
+      throw new ImportFileError(
+        'malformed_csv',
+        `${this.name} has a line over 4 MiB: it is not a helpdesk export`,
+      );
+    }
+    if (this.parser === undefined) this.startWith(text, final);
+    else this.parse(text, final);
+  }
+
+  private startWith(text: string, final: boolean): void {
+    this.head += text;
+    const nl = this.head.indexOf('\n');
+    if (nl < 0 && !final) {
+      if (this.head.length > MAX_HEADER_CHARS) {
+        throw new ImportFileError('malformed_csv', `${this.name} has no header row in its first MiB`);
+      }
+      return;
+    }
+    const first = nl < 0 ? this.head : this.head.slice(0, nl);
+    if (first.trim() === '' && nl < 0) {
+      throw new ImportFileError('empty_file', `${this.name} is empty: there is no header row`);
+    }
+    const newline = first.endsWith('\r') ? '\r\n' : '\n';
+    this.parser = new Papa.Parser({ delimiter: delimiterOf(first), newline, quoteChar: '"' });
+    const head = this.head;
+    this.head = '';
+    this.parse(head, final);
+  }
+
+  private parse(text: string, final: boolean): void {
+    const parser = this.parser as Papa.Parser;
+    const input = this.partial + text;
+    // The low-level parser is typed `any`; its result is `{ data, errors, meta: { cursor } }`.
+    const results = parser.parse(input, 0, !final) as {
+      data: string[][];
+      errors: { type: string }[];
+      meta: { cursor: number };
+    };
+    this.partial = final ? '' : input.slice(results.meta.cursor);
+    for (const row of results.data) this.row(row);
+    if (final) {
+      if (results.errors.some((e) => e.type === 'Quotes')) {
+        throw new ImportFileError(
+          'malformed_csv',
+          `${this.name} ends inside a quoted field: it looks cut short; download or export it again`,
+        );
+      }
+      if (this.reader === undefined) {
+        throw new ImportFileError('empty_file', `${this.name} is empty: there is no header row`);
+      }
+    }
+  }
+
+  private row(fields: string[]): void {
+    if (this.reader === undefined) {
+      if (fields.length === 1 && fields[0]?.trim() === '') return;
+      if (fields.length > MAX_COLUMNS) {
+        throw new ImportFileError('malformed_csv', `${this.name} has over ${MAX_COLUMNS} columns`);
+      }
+      this.columns = fields.length;
+      this.reader = this.read.bind(headerOf(fields), this.name);
+      return;
+    }
+    this.line++;
+    if (fields.length === 1 && (fields[0] ?? '') === '') return;
+    this.read.rowsRead++;
+    if (fields.length !== this.columns) {
+      this.read.reject(this.name, {
+        line: this.line,
+        column: '(row)',
+        valueClass: 'text',
+        reason: `has ${fields.length} fields where the header has ${this.columns}`,
+      });
+      return;
+    }
+    try {
+      const problem = this.reader.row(fields, this.line, this.read.sink);
+      if (problem) this.read.reject(this.name, problem);
+    } catch (e) {
+      if (!(e instanceof RowRejected)) throw e;
+      this.read.reject(this.name, { line: this.line, ...e.problem });
+    }
+  }
+}
+
+/** The state of one upload being read. */
+class ExportReading {
+  bytes = 0;
+  parts = 0;
+  rowsRead = 0;
+  rowsRejected = 0;
+  readonly rowErrors: RowError[] = [];
+  format: CsvFormat | undefined;
+  run: FormatRun | undefined;
+
+  constructor(
+    readonly options: ReadOptions,
+    readonly sink: TicketSink,
+  ) {}
+
+  /** A part's header row: picks the format (first part) and binds the part to it. */
+  bind(header: Header, name: string): PartReader {
+    if (this.format === undefined) {
+      const { formats, format } = this.options;
+      const chosen =
+        format === 'auto'
+          ? formats.find((f) =>
+              [f.signature, f.altSignature ?? ['\u0000']].some((sig) =>
+                sig.every((h) => header.index(h) >= 0),
+              ),
+            )
+          : formats.find((f) => f.id === format);
+      if (chosen === undefined) throw unknownFormat(formats, header);
+      this.format = chosen;
+      this.run = chosen.begin({ timezone: this.options.timezone });
+    }
+    return (this.run as FormatRun).part(header, name);
+  }
+
+  reject(file: string, problem: RowProblem): void {
+    this.rowsRejected++;
+    if (this.rowErrors.length < MAX_ROW_ERRORS) this.rowErrors.push({ file, ...problem });
+  }
+}
+
+/** Keeps the last bytes of a zip, where its end-of-central-directory record must be. */
+class ZipTail {
+  private tail = new Uint8Array(0);
+  push(b: Uint8Array): void {
+    const keep = 65_557;
+    const joined = new Uint8Array(Math.min(keep, this.tail.length + b.length));
+    const fromTail = Math.max(0, joined.length - b.length);
+    joined.set(this.tail.subarray(this.tail.length - fromTail), 0);
+    joined.set(b.subarray(Math.max(0, b.length - (joined.length - fromTail))), fromTail);
+    this.tail = joined;
+  }
+  hasEnd(): boolean {
+    const t = this.tail;
+    for (let i = t.length - 22; i >= 0; i--) {
+      if (t[i] === 0x50 && t[i + 1] === 0x4b && t[i + 2] === 0x05 && t[i + 3] === 0x06) return true;
+    }
+    return false;
+  }
+}
+
+/** Feeds one uploaded file (plain, or zip of CSV parts) into the reading. */
+async function readFile(
+  reading: ExportReading,
+  name: string,
+  source: AsyncIterable<Uint8Array>,
+): Promise<void> {
+  const iterator = source[Symbol.asyncIterator]();
+  let first = await iterator.next();
+  while (!first.done && first.value.length < 4) {
+    const more = await iterator.next();
+    if (more.done) break;
+    first = { done: false, value: Buffer.concat([first.value, more.value]) };
+  }
+  if (first.done || first.value.length === 0) {
+    throw new ImportFileError('empty_file', `${name} is empty`);
+  }
+  const head = first.value;
+  const counted = (async function* () {
+    for (let next: IteratorResult<Uint8Array> = first; !next.done; next = await iterator.next()) {
+      reading.bytes += next.value.length;
+      if (reading.bytes > reading.options.maxBytes) {
+        throw new ImportFileError('file_too_large', `the upload is over ${reading.options.maxBytes} bytes`);
+      }
+      reading.options.onProgress?.({ bytes: reading.bytes, rows: reading.rowsRead });
+      yield next.value;
+    }
+  })();
+  if (startsWith(head, ZIP)) return readZip(reading, name, counted);
+
+  const gzipped = startsWith(head, GZIP);
+  const part = new CsvPart(name.replace(/\.gz$/i, ''), reading);
+  reading.parts++;
+  const text: AsyncIterable<Uint8Array> = gzipped ? Readable.from(counted).pipe(createGunzip()) : counted;
+  try {
+    for await (const chunk of text) {
+      part.push(chunk, false);
+      await reading.options.drain?.();
+    }
+  } catch (e) {
+    if (e instanceof ImportFileError || !gzipped) throw e;
+    throw new ImportFileError('truncated_file', `${name} is not a complete gzip file: upload it again`);
+  }
+  part.push(new Uint8Array(0), true);
+}
+
+async function readZip(
+  reading: ExportReading,
+  name: string,
+  source: AsyncIterable<Uint8Array>,
+): Promise<void> {
+  const unzip = new Unzip();
+  unzip.register(UnzipInflate);
+  const tail = new ZipTail();
+  // Set by the entry callbacks below, which cannot throw through fflate.
+  const state: { failure: Error | undefined } = { failure: undefined };
+  let csvEntries = 0;
+  let open: { part: CsvPart; done: boolean } | undefined;
+  unzip.onfile = (file) => {
+    const base = file.name.split('/').pop() ?? file.name;
+    if (!/\.csv$/i.test(base) || file.name.startsWith('__MACOSX/') || base.startsWith('.')) return;
+    csvEntries++;
+    reading.parts++;
+    const entry = { part: new CsvPart(base, reading), done: false };
+    open = entry;
+    file.ondata = (err, data, final) => {
+      if (state.failure !== undefined) return;
+      try {
+        if (err)
+          throw new ImportFileError('truncated_file', `${name} is damaged in ${base}: upload it again`);
+        entry.part.push(data, final);
+        if (final) entry.done = true;
+      } catch (e) {
+        state.failure = e instanceof Error ? e : new Error(String(e));
+      }
+    };
+    file.start();
+  };
+  for await (const chunk of source) {
+    tail.push(chunk);
+    try {
+      unzip.push(chunk);
+    } catch {
+      throw new ImportFileError('truncated_file', `${name} is not a complete zip file: upload it again`);
+    }
+    if (state.failure !== undefined) throw state.failure;
+    await reading.options.drain?.();
+  }
+  try {
+    unzip.push(new Uint8Array(0), true);
+  } catch {
+    throw new ImportFileError('truncated_file', `${name} is not a complete zip file: upload it again`);
+  }
+  if (state.failure !== undefined) throw state.failure;
+  if (!tail.hasEnd() || (open !== undefined && !open.done)) {
+    throw new ImportFileError('truncated_file', `${name} is cut short (no end of the zip): upload it again`);
+  }
+  if (csvEntries === 0) throw new ImportFileError('unsupported_file', `${name} holds no .csv file`);
+}
+
+/**
+ * Reads every file of an upload into `sink` and says what was read. Throws an ImportFileError for a file that
+ * cannot be imported at all.
+ */
+export async function readExport(
+  files: AsyncIterable<{ name: string; body: AsyncIterable<Uint8Array> }>,
+  sink: TicketSink,
+  options: ReadOptions,
+): Promise<ReadResult> {
+  const reading = new ExportReading(options, sink);
+  const fileNames: string[] = [];
+  for await (const f of files) {
+    fileNames.push(f.name);
+    await readFile(reading, f.name, f.body);
+  }
+  if (reading.format === undefined || reading.run === undefined) {
+    throw new ImportFileError('empty_file', 'the upload holds no CSV');
+  }
+  reading.run.finish(sink);
+  if (reading.rowsRead === 0) {
+    throw new ImportFileError('no_rows', 'the file has a header row but no rows');
+  }
+  return {
+    format: reading.format,
+    fileNames,
+    run: reading.run,
+    bytes: reading.bytes,
+    parts: reading.parts,
+    rowsRead: reading.rowsRead,
+    rowsRejected: reading.rowsRejected,
+    rowErrors: reading.rowErrors,
+  };
+}

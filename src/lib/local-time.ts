@@ -1,0 +1,113 @@
+import { tzOffset } from '@date-fns/tz';
+
+/*
+ * Timestamps as helpdesk exports write them: `YYYY-MM-DD HH:MM`, seconds and fractions optional, a `T` or a
+ * space between date and time, and an offset (`Z`, `+01:00`, `+0100`) or none — then local to a timezone the
+ * caller knows. Parsed by hand: an import reads several per row, a million rows at a time, and
+ * `new Date(string)` neither takes a timezone nor rejects day-first dates.
+ */
+
+export type TimestampProblem =
+  /** No offset, and no timezone to read it in. */
+  | 'no_offset'
+  /** `30-11-2026` or `30/11/2026`: day-first, as a spreadsheet re-save writes it. */
+  | 'day_first'
+  | 'invalid';
+
+const digit = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+
+function number(s: string, from: number, length: number): number {
+  let n = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = digit(s, i);
+    if (d < 0) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Offsets of a timezone by local hour, so a million timestamps cost a few hundred Intl lookups. */
+class OffsetCache {
+  private readonly byHour = new Map<number, number>();
+  constructor(readonly timezone: string) {}
+
+  /** The UTC instant of a local wall-clock time; in a DST overlap the earlier one, in a gap the later one. */
+  toUtc(localAsUtc: number): number {
+    const hour = Math.floor(localAsUtc / 3_600_000);
+    let offset = this.byHour.get(hour);
+    if (offset === undefined) {
+      // The offset in force at the guessed instant, corrected once: exact outside the DST transition hour.
+      const guess = localAsUtc - tzOffset(this.timezone, new Date(localAsUtc)) * 60_000;
+      offset = tzOffset(this.timezone, new Date(guess)) * 60_000;
+      const again = tzOffset(this.timezone, new Date(localAsUtc - offset)) * 60_000;
+      if (again !== offset) offset = Math.max(offset, again);
+      this.byHour.set(hour, offset);
+    }
+    return localAsUtc - offset;
+  }
+}
+
+const caches = new Map<string, OffsetCache>();
+const cacheFor = (timezone: string) => {
+  let c = caches.get(timezone);
+  if (c === undefined) caches.set(timezone, (c = new OffsetCache(timezone)));
+  return c;
+};
+
+/** Epoch ms of a timestamp, or what is wrong with it. `timezone` reads values that carry no offset. */
+export function parseTimestamp(text: string, timezone: string | null): number | TimestampProblem {
+  const s = text.trim();
+  const n = s.length;
+  if (n < 10) return 'invalid';
+  // `30-11-2026…`, `30/11/2026…`, `11/30/2026`: the day or month first, the year last.
+  if (s.charCodeAt(4) !== 45) return /^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}/.test(s) ? 'day_first' : 'invalid';
+  const year = number(s, 0, 4);
+  const month = s.charCodeAt(4) === 45 ? number(s, 5, 2) : -1;
+  const day = s.charCodeAt(7) === 45 ? number(s, 8, 2) : -1;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return 'invalid';
+  let i = 10;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let ms = 0;
+  if (i < n) {
+    const sep = s.charCodeAt(i);
+    if (sep !== 32 && sep !== 84 && sep !== 116) return 'invalid';
+    hour = number(s, i + 1, 2);
+    minute = s.charCodeAt(i + 3) === 58 ? number(s, i + 4, 2) : -1;
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return 'invalid';
+    i += 6;
+    if (i < n && s.charCodeAt(i) === 58) {
+      second = number(s, i + 1, 2);
+      if (second < 0 || second > 59) return 'invalid';
+      i += 3;
+      if (i < n && s.charCodeAt(i) === 46) {
+        let j = i + 1;
+        let scale = 100;
+        while (j < n && digit(s, j) >= 0) {
+          ms += digit(s, j) * scale;
+          scale /= 10;
+          j++;
+        }
+        if (j === i + 1) return 'invalid';
+        ms = Math.floor(ms);
+        i = j;
+      }
+    }
+  }
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (new Date(local).getUTCDate() !== day) return 'invalid';
+  if (i === n) return timezone === null ? 'no_offset' : cacheFor(timezone).toUtc(local);
+  const sign = s.charCodeAt(i);
+  if ((sign === 90 || sign === 122) && i + 1 === n) return local;
+  if (sign !== 43 && sign !== 45) return 'invalid';
+  const oh = number(s, i + 1, 2);
+  const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
+  const om = number(s, i + 3 + colon, 2);
+  if (oh < 0 || om < 0 || i + 5 + colon !== n) return 'invalid';
+  const offset = (oh * 60 + om) * 60_000;
+  return sign === 43 ? local - offset : local + offset;
+}

@@ -358,7 +358,12 @@ const ExportRequestSchema = z.object({
 });
 type ExportRequest = z.infer<typeof ExportRequestSchema>;
 
-function cell(emails: ReadonlyMap<string, string>, column: string, a: Activity, timezone: string): string {
+export function cell(
+  emails: ReadonlyMap<string, string>,
+  column: string,
+  a: Activity,
+  timezone: string,
+): string {
   const assignee = a.conversation.assigneeId;
   const email = (agentId: string | null) => (agentId === null ? '' : (emails.get(agentId) ?? ''));
   switch (column) {

@@ -78,25 +78,29 @@ interface Derived {
   resolutionState: string | null;
 }
 
-function derive(c: DatasetConversation, now: number): Derived {
+/**
+ * Fin's part in a conversation (`ai_agent_participated`, `ai_agent.resolution_state`): Fin resolved the
+ * AI-resolved ones; a share of the rest had Fin hand over (escalated) first **[emulator]**.
+ */
+export function intercomAiAgent(c: DatasetConversation): {
+  participated: boolean;
+  resolutionState: 'confirmed_resolution' | 'assumed_resolution' | 'escalated' | null;
+} {
   const h = hashOf(c.id);
-  // Fin resolved these; a share of the rest had Fin hand over (escalated) first **[emulator]**.
-  const aiParticipated = c.aiResolved || h % 5 === 0;
-  const resolutionState = c.aiResolved
-    ? h % 2 === 0
-      ? 'confirmed_resolution'
-      : 'assumed_resolution'
-    : aiParticipated
-      ? c.agentReplies > 0
-        ? 'escalated'
-        : null
-      : null;
+  const participated = c.aiResolved || h % 5 === 0;
+  if (c.aiResolved)
+    return { participated, resolutionState: h % 2 === 0 ? 'confirmed_resolution' : 'assumed_resolution' };
+  return { participated, resolutionState: participated && c.agentReplies > 0 ? 'escalated' : null };
+}
+
+function derive(c: DatasetConversation, now: number): Derived {
+  const ai = intercomAiAgent(c);
   return {
     conversation: c,
     lastAdminReplyAt: lastAdminReplyAt(c, now),
     ratingRequestedAt: c.rating ? ratingRequestedAt(c, c.rating.ratedAt) : null,
-    aiParticipated,
-    resolutionState,
+    aiParticipated: ai.participated,
+    resolutionState: ai.resolutionState,
   };
 }
 

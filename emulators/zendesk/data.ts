@@ -187,7 +187,10 @@ function ticketJson(c: Context, ctx: EmulatorContext, conv: DatasetConversation)
   };
 }
 
-function minutes(fromMs: number, toMs: number | null): { calendar: number | null; business: number | null } {
+export function minutes(
+  fromMs: number,
+  toMs: number | null,
+): { calendar: number | null; business: number | null } {
   if (toMs === null) return { calendar: null, business: null };
   // Zendesk reports whole minutes; the emulator has no business hours, so business = calendar.
   const value = Math.round((toMs - fromMs) / 60_000);

@@ -1,0 +1,422 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asExported } from '../../emulators/dataset/as-exported.ts';
+import { generateDataset } from '../../emulators/dataset/generate.ts';
+import { groundTruth, type GroundTruthCaps } from '../../emulators/dataset/ground-truth.ts';
+import type { Dataset } from '../../emulators/dataset/types.ts';
+import { frontEventsExport } from '../../emulators/front/export.ts';
+import { gzip, intercomConversationExport, intercomCsatExport } from '../../emulators/intercom/export.ts';
+import { genericTemplateExport } from '../../emulators/plain/export.ts';
+import { zendeskCsvExport, zendeskZipExport } from '../../emulators/zendesk/export.ts';
+import { createTestApp, seedWorkspace, type TestApp } from '../../test/helpers.ts';
+
+/*
+ * Imports of every helpdesk's own export, end to end through POST /imports: the numbers equal the ground truth of
+ * the dataset as the file shows it (asExported: Zendesk's minutes, ratings dated by the last update, wall-clock
+ * times), every completed week the file covers included; bad files are refused with nothing stored.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+}, 60_000);
+afterAll(() => t.close());
+
+const FIXTURES = path.resolve('test/fixtures/csv');
+const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
+
+interface Source {
+  id: string;
+  kind: string;
+  status: string;
+  import: { id: string; format: string } | null;
+}
+interface ImportBody {
+  id: string;
+  state: string;
+  format: string | null;
+  sourceId: string | null;
+  rows: { read: number; accepted: number; rejected: number; duplicate: number };
+  rowErrors: { file: string; line: number; column: string; valueClass: string; reason: string }[];
+  metrics: Record<string, number | null> | null;
+  error: { code: string; message: string } | null;
+}
+
+async function workspace(timezone: string) {
+  const seeded = await seedWorkspace(t);
+  const res = await t.request('/workspace', { method: 'PATCH', key: seeded.keys.admin, json: { timezone } });
+  expect(res.status).toBe(200);
+  return seeded;
+}
+
+async function upload(
+  key: string,
+  body: Uint8Array | string,
+  contentType: string,
+  query: Record<string, string> = {},
+  fileName?: string,
+): Promise<Response> {
+  return t.request(`/imports?${new URLSearchParams(query).toString()}`, {
+    method: 'POST',
+    key,
+    headers: {
+      'content-type': contentType,
+      ...(fileName ? { 'content-disposition': `attachment; filename="${fileName}"` } : {}),
+    },
+    body: typeof body === 'string' ? body : Buffer.from(body),
+  });
+}
+
+/** What the API serves for one source: current row, weeks, agents. */
+async function servedFor(key: string, sourceId: string) {
+  const current = (await (await t.request('/metrics', { key })).json()) as {
+    providers: {
+      source: Source;
+      metrics: Record<string, number | null>;
+      notMeasured: object;
+      notes: object;
+    }[];
+  };
+  const history = (await (await t.request('/metrics/history?weeks=52', { key })).json()) as {
+    weeks: { source: Source; weekStart: string; metrics: Record<string, number | null> }[];
+  };
+  const agents = (await (await t.request('/metrics/agents', { key })).json()) as {
+    agents: { source: Source; provider: string | null; agentId: string; name: string; tickets: number }[];
+  };
+  return {
+    current: current.providers.find((p) => p.source.id === sourceId),
+    weeks: history.weeks.filter((w) => w.source.id === sourceId),
+    agents: agents.agents
+      .filter((a) => a.source.id === sourceId)
+      .map(({ source: _s, provider: _p, agentId: _a, ...a }) => a)
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** The served numbers equal the ground truth of the dataset as the file shows it, week by week. */
+async function expectTruth(
+  key: string,
+  body: ImportBody,
+  seen: Dataset,
+  timezone: string,
+  caps: GroundTruthCaps,
+  agentName: (id: string, name: string) => string = (_id, name) => name,
+) {
+  expect(body.state).toBe('succeeded');
+  const served = await servedFor(key, body.sourceId ?? '');
+  expect(served.weeks.length).toBeGreaterThan(8);
+  const truth = groundTruth(
+    seen,
+    { now: new Date(seen.now), timezone, historyWeeks: served.weeks.length },
+    caps,
+  );
+  expect(served.current?.metrics).toEqual(truth.current);
+  expect(Object.keys(served.current?.notMeasured ?? {}).sort()).toEqual(
+    Object.keys(truth.notMeasured).sort(),
+  );
+  expect(served.weeks.map((w) => w.weekStart)).toEqual(truth.weeks.map((w) => w.weekStart));
+  expect(served.weeks.map((w) => w.metrics)).toEqual(truth.weeks.map((w) => w.values));
+  const names = new Map(seen.agents.map((a) => [a.id, agentName(a.id, a.name)]));
+  expect(served.agents).toEqual(
+    truth.agents
+      .map(({ agentId, ...a }) => ({ ...a, name: names.get(agentId) ?? agentId }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  );
+  expect(body.metrics).toEqual(truth.current);
+}
+
+const ZENDESK_CAPS = { csatMeanScore: false, deflectionRate: false };
+
+describe('import equals the ground truth', () => {
+  for (const [seed, timezone] of [
+    [1, 'America/New_York'],
+    [2, 'Europe/Berlin'],
+  ] as const) {
+    it(`Zendesk zip of 3 parts, seed ${seed}, ${timezone}`, async () => {
+      const { keys } = await workspace(timezone);
+      const d = generateDataset({ seed, conversations: 2000 });
+      const zip = zendeskZipExport(d, { timezone, parts: 3 });
+      const res = await upload(keys.admin, zip, 'application/zip', {
+        timezone,
+        asOf: new Date(d.now).toISOString(),
+      });
+      expect(res.status).toBe(201);
+      const body = (await res.json()) as ImportBody;
+      expect(body).toMatchObject({ format: 'zendesk', rows: { rejected: 0, duplicate: 0 } });
+      const seen = asExported(d, { minutes: true, ratedAtFromUpdatedAt: true, timezone });
+      await expectTruth(keys.member, body, seen, timezone, ZENDESK_CAPS);
+      const served = await servedFor(keys.member, body.sourceId ?? '');
+      expect(served.current?.notes).toMatchObject({
+        firstResponseSeconds: expect.stringMatching(/whole minutes/),
+      });
+    }, 60_000);
+  }
+
+  it('Intercom gzip with the CSAT export in one zip', async () => {
+    const timezone = 'America/Los_Angeles';
+    const { keys } = await workspace(timezone);
+    const d = generateDataset({ seed: 3, conversations: 1500 });
+    const zip = zipSync({
+      'csat.csv': strToU8(intercomCsatExport(d, { timezone })),
+      'data.csv': strToU8(intercomConversationExport(d, { timezone })),
+    });
+    const res = await upload(keys.admin, zip, 'application/zip', { asOf: new Date(d.now).toISOString() });
+    expect(res.status).toBe(201);
+    await expectTruth(keys.member, (await res.json()) as ImportBody, asExported(d, { timezone }), timezone, {
+      csatMeanScore: true,
+      deflectionRate: true,
+    });
+  }, 60_000);
+
+  it('Intercom conversation export alone, gzipped: ratings dated by the last update', async () => {
+    const timezone = 'Asia/Tokyo';
+    const { keys } = await workspace(timezone);
+    const d = generateDataset({ seed: 4, conversations: 1500 });
+    const res = await upload(
+      keys.admin,
+      gzip(intercomConversationExport(d, { timezone })),
+      'application/gzip',
+      {
+        asOf: new Date(d.now).toISOString(),
+      },
+    );
+    expect(res.status).toBe(201);
+    const seen = asExported(d, { timezone, ratedAtFromUpdatedAt: true });
+    await expectTruth(keys.member, (await res.json()) as ImportBody, seen, timezone, {
+      csatMeanScore: true,
+      deflectionRate: true,
+    });
+  }, 60_000);
+
+  it('Front events export with a row per inbox and autoreplies', async () => {
+    const timezone = 'Europe/London';
+    const { keys } = await workspace(timezone);
+    const d = generateDataset({ seed: 5, conversations: 1500 });
+    const csv = frontEventsExport(d, { timezone, inboxes: 2, autoreplies: true });
+    const res = await upload(keys.admin, csv, 'text/csv', { timezone, asOf: new Date(d.now).toISOString() });
+    expect(res.status).toBe(201);
+    const emails = new Map(d.agents.map((a) => [a.id, a.email]));
+    await expectTruth(
+      keys.member,
+      (await res.json()) as ImportBody,
+      asExported(d, { timezone, firstResponseFrom: 'timestamps' }),
+      timezone,
+      { csatMeanScore: true, deflectionRate: false },
+      (id) => emails.get(id) ?? id,
+    );
+  }, 60_000);
+
+  it('the generic template, for Plain', async () => {
+    const timezone = 'UTC';
+    const { keys } = await workspace(timezone);
+    const d = generateDataset({ seed: 6, conversations: 1500 });
+    const res = await upload(keys.admin, genericTemplateExport(d), 'text/csv', {
+      asOf: new Date(d.now).toISOString(),
+    });
+    expect(res.status).toBe(201);
+    await expectTruth(keys.member, (await res.json()) as ImportBody, asExported(d, {}), timezone, {
+      csatMeanScore: true,
+      deflectionRate: true,
+    });
+  }, 60_000);
+});
+
+describe('consecutive exports', () => {
+  it('count a ticket in both once, with the later state; deleting the later one brings back the earlier', async () => {
+    const timezone = 'America/Chicago';
+    const { keys } = await workspace(timezone);
+    const d = generateDataset({ seed: 7, conversations: 2000 });
+    const asOf = new Date(d.now).toISOString();
+    // Zendesk filters on update time: two exports that overlap by a week.
+    const cut = d.now - 5 * 7 * 86_400_000;
+    const first = zendeskCsvExport(d, { timezone, updatedTo: cut + 7 * 86_400_000 });
+    const second = zendeskCsvExport(d, { timezone, updatedFrom: cut });
+    const a = (await (
+      await upload(keys.admin, first[0]?.csv ?? '', 'text/csv', { timezone, asOf })
+    ).json()) as ImportBody;
+    const b = (await (
+      await upload(keys.admin, second[0]?.csv ?? '', 'text/csv', { timezone, asOf })
+    ).json()) as ImportBody;
+    expect(a.state).toBe('succeeded');
+    expect(b.state).toBe('succeeded');
+    // Tickets updated in both ranges come in the second export too, and count once.
+    const seen = asExported(d, { minutes: true, ratedAtFromUpdatedAt: true, timezone });
+    await expectTruth(keys.member, b, seen, timezone, ZENDESK_CAPS);
+    const sources = async () =>
+      (
+        (await (await t.request('/metrics', { key: keys.member })).json()) as {
+          providers: { source: Source }[];
+        }
+      ).providers.map((p) => ({ id: p.source.id, status: p.source.status }));
+    expect(await sources()).toEqual([
+      { id: b.sourceId, status: 'live' },
+      { id: a.sourceId, status: 'superseded' },
+    ]);
+
+    expect((await t.request(`/imports/${b.id}`, { method: 'DELETE', key: keys.admin })).status).toBe(204);
+    expect(await sources()).toEqual([{ id: a.sourceId, status: 'live' }]);
+    expect((await t.request(`/imports/${b.id}`, { key: keys.admin })).status).toBe(404);
+  }, 60_000);
+
+  it('importing the same export twice changes nothing', async () => {
+    const timezone = 'UTC';
+    const { keys } = await workspace(timezone);
+    const d = generateDataset({ seed: 8, conversations: 600 });
+    const zip = zendeskZipExport(d, { timezone, parts: 2 });
+    const once = (await (
+      await upload(keys.admin, zip, 'application/zip', { timezone })
+    ).json()) as ImportBody;
+    const twice = (await (
+      await upload(keys.admin, zip, 'application/zip', { timezone })
+    ).json()) as ImportBody;
+    expect(twice.metrics).toEqual(once.metrics);
+    expect(twice.rows.accepted).toBe(once.rows.accepted);
+  }, 60_000);
+});
+
+describe('bad input', () => {
+  const refused: [string, string, string, Record<string, string>][] = [
+    ['not-a-csv.png', 'image/png', 'unsupported_media_type', {}],
+    ['not-a-csv.png', 'application/octet-stream', 'invalid_file', { timezone: 'UTC' }],
+    ['binary-junk.csv', 'text/csv', 'invalid_file', { timezone: 'UTC' }],
+    ['invalid-utf8.csv', 'text/csv', 'invalid_file', { timezone: 'UTC' }],
+    ['empty.csv', 'text/csv', 'invalid_file', {}],
+    ['header-only.csv', 'text/csv', 'invalid_file', { timezone: 'UTC' }],
+    ['unknown-headers.csv', 'text/csv', 'invalid_file', {}],
+    ['zendesk-excel-ids.csv', 'text/csv', 'invalid_file', { timezone: 'UTC' }],
+    ['zendesk-ddmmyyyy.csv', 'text/csv', 'invalid_file', { timezone: 'UTC' }],
+    ['truncated.zip', 'application/zip', 'invalid_file', { timezone: 'UTC' }],
+    ['truncated.csv.gz', 'application/gzip', 'invalid_file', {}],
+  ];
+  for (const [file, type, code, query] of refused) {
+    it(`refuses ${file} (${type}) with ${code} and stores nothing`, async () => {
+      const { keys, workspace: ws } = await workspace('UTC');
+      const res = await upload(keys.admin, fixture(file), type, query);
+      expect(res.status).toBe(code === 'unsupported_media_type' ? 415 : 422);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe(code);
+      expect(body.error.message.length).toBeGreaterThan(10);
+      const stored = await t.deps.db
+        .selectFrom('metric_snapshots')
+        .select('source_id')
+        .where('workspace_id', '=', ws.id)
+        .execute();
+      expect(stored).toEqual([]);
+    });
+  }
+
+  it('says what each format needs when the headers match none', async () => {
+    const { keys } = await workspace('UTC');
+    const res = await upload(keys.admin, fixture('unknown-headers.csv'), 'text/csv');
+    const { error } = (await res.json()) as { error: { message: string } };
+    expect(error.message).toMatch(/zendesk .*needs id, created at/);
+    expect(error.message).toMatch(/generic .*needs id, created_at, status/);
+  });
+
+  it('explains a spreadsheet re-save and how to re-export', async () => {
+    const { keys } = await workspace('UTC');
+    const res = await upload(keys.admin, fixture('zendesk-excel-ids.csv'), 'text/csv', { timezone: 'UTC' });
+    const { error } = (await res.json()) as { error: { message: string } };
+    expect(error.message).toMatch(/spreadsheet.*export the file again/);
+  });
+
+  it('requires a timezone for an export that does not say, never assuming UTC', async () => {
+    const { keys } = await workspace('UTC');
+    const d = generateDataset({ seed: 9, conversations: 50 });
+    const res = await upload(keys.admin, zendeskCsvExport(d, { timezone: 'UTC' })[0]?.csv ?? '', 'text/csv');
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/timezone/);
+  });
+
+  it('keeps the good rows of a file with bad ones and reports each without its value; strict imports nothing', async () => {
+    const { keys, workspace: ws } = await workspace('UTC');
+    const lenient = (await (
+      await upload(keys.admin, fixture('zendesk-bad-rows.csv'), 'text/csv', { timezone: 'America/New_York' })
+    ).json()) as ImportBody;
+    expect(lenient.rows).toEqual({ read: 13, accepted: 10, rejected: 3, duplicate: 0 });
+    expect(lenient.rowErrors.map((e) => [e.line, e.column, e.valueClass])).toEqual([
+      [5, 'Created at', 'date'],
+      [9, 'Replies', 'text'],
+      [13, 'Id', 'empty'],
+    ]);
+    expect(JSON.stringify(lenient.rowErrors)).not.toMatch(/two|2026-11-31/);
+
+    const strict = await upload(
+      keys.admin,
+      fixture('zendesk-bad-rows.csv'),
+      'text/csv',
+      { timezone: 'America/New_York', strict: 'true' },
+      'zendesk-bad-rows.csv',
+    );
+    expect(strict.status).toBe(422);
+    const body = (await strict.json()) as { error: { code: string; details: { path: string }[] } };
+    expect(body.error.details.map((x) => x.path)).toEqual([
+      'zendesk-bad-rows.csv:5:Created at',
+      'zendesk-bad-rows.csv:9:Replies',
+      'zendesk-bad-rows.csv:13:Id',
+    ]);
+    const live = await t.deps.db
+      .selectFrom('metric_sources')
+      .select('id')
+      .where('workspace_id', '=', ws.id)
+      .where('ended_at', 'is', null)
+      .execute();
+    expect(live.map((s) => s.id)).toEqual([lenient.sourceId]);
+  });
+
+  it('reads a semicolon, BOM and CRLF re-save and quoted multi-line fields', async () => {
+    const { keys } = await workspace('UTC');
+    const semicolon = (await (
+      await upload(keys.admin, fixture('zendesk-semicolon-bom-crlf.csv'), 'text/csv', {
+        timezone: 'America/New_York',
+      })
+    ).json()) as ImportBody;
+    expect(semicolon).toMatchObject({ state: 'succeeded', format: 'zendesk', rows: { rejected: 0 } });
+    expect(semicolon.rows.accepted).toBeGreaterThan(50);
+    const multiline = (await (
+      await upload(keys.admin, fixture('intercom-multiline.csv'), 'text/csv')
+    ).json()) as ImportBody;
+    expect(multiline).toMatchObject({ state: 'succeeded', format: 'intercom', rows: { rejected: 0 } });
+  });
+
+  it('dry-runs: the numbers, and nothing stored', async () => {
+    const { keys, workspace: ws } = await workspace('UTC');
+    const d = generateDataset({ seed: 10, conversations: 200 });
+    const res = await upload(keys.admin, genericTemplateExport(d), 'text/csv', { dryRun: 'true' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as ImportBody;
+    expect(body).toMatchObject({ state: 'dry_run', sourceId: null });
+    expect(body.metrics?.weeklyVolume).not.toBeNull();
+    const stored = await t.deps.db
+      .selectFrom('metric_sources')
+      .select('id')
+      .where('workspace_id', '=', ws.id)
+      .execute();
+    expect(stored).toEqual([]);
+    const listed = (await (await t.request('/imports', { key: keys.admin })).json()) as {
+      imports: ImportBody[];
+    };
+    expect(listed.imports.map((i) => i.state)).toEqual(['dry_run']);
+  });
+
+  it('refuses an upload over the size limit with 413', async () => {
+    const { keys } = await workspace('UTC');
+    const small = await createTestApp({ DESKPULSE_IMPORT_MAX_BYTES: '2048' });
+    try {
+      const seeded = await seedWorkspace(small);
+      const d = generateDataset({ seed: 11, conversations: 100 });
+      const res = await small.request('/imports', {
+        method: 'POST',
+        key: seeded.keys.admin,
+        headers: { 'content-type': 'text/csv' },
+        body: genericTemplateExport(d),
+      });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    } finally {
+      await small.close();
+    }
+    expect(keys.admin).toBeTruthy();
+  });
+});

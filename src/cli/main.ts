@@ -13,6 +13,7 @@ const context = async (kind?: 'service' | 'command') => (await import('./context
 const identity = () => import('./identity.ts');
 const connections = () => import('./connections.ts');
 const metrics = () => import('./metrics.ts');
+const imports = () => import('./import.ts');
 const serve = () => import('./serve.ts');
 
 const program = new Command('deskpulse')
@@ -158,6 +159,40 @@ program
   .option('--json', 'print structured output')
   .action(async (opts: { workspace?: string; json?: boolean }) =>
     (await metrics()).runMetricsCommand(await context(), opts),
+  );
+
+program
+  .command('import')
+  .description("Import a helpdesk's CSV export (.csv, .csv.gz or Zendesk's .zip) as a source of its own")
+  .argument('<file>', 'the export file')
+  .addOption(
+    new Option('--format <format>', 'the export format (auto: from the headers)')
+      .choices(['auto', 'zendesk', 'intercom', 'front', 'generic'])
+      .default('auto'),
+  )
+  .option(
+    '--timezone <tz>',
+    'IANA timezone of times without an offset (required when the file does not say)',
+    parseWith(z.string().min(1).max(64)),
+  )
+  .option('--as-of <instant>', 'when the export was taken (ISO 8601); default: the latest time in the file')
+  .option('--dry-run', 'read, validate and compute; store nothing')
+  .option('--strict', 'any rejected row rejects the whole file')
+  .addOption(workspaceOption)
+  .option('--json', 'print the import record (the body of GET /imports/:id)')
+  .action(
+    async (
+      file: string,
+      opts: {
+        format: 'auto' | 'zendesk' | 'intercom' | 'front' | 'generic';
+        timezone?: string;
+        asOf?: string;
+        dryRun?: boolean;
+        strict?: boolean;
+        workspace?: string;
+        json?: boolean;
+      },
+    ) => (await imports()).runImportCommand(await context(), file, opts),
   );
 
 try {

@@ -202,7 +202,7 @@ export async function runImport(
       error: { code: e.code, message: e.message },
       finishedAt: new Date(),
     });
-    deps.logger.warn({ importId, code: e.code }, 'import rejected');
+    deps.logger.info({ importId, code: e.code }, 'import rejected');
     throw new AppError(
       e.code === 'file_too_large' ? 'payload_too_large' : 'invalid_file',
       e.message,

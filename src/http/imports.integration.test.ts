@@ -1,5 +1,12 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { serve } from '@hono/node-server';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asExported } from '../../emulators/dataset/as-exported.ts';
@@ -10,7 +17,14 @@ import { frontEventsExport } from '../../emulators/front/export.ts';
 import { gzip, intercomConversationExport, intercomCsatExport } from '../../emulators/intercom/export.ts';
 import { genericTemplateExport } from '../../emulators/plain/export.ts';
 import { zendeskCsvExport, zendeskZipExport } from '../../emulators/zendesk/export.ts';
-import { createTestApp, seedWorkspace, type TestApp } from '../../test/helpers.ts';
+import {
+  cliEnv,
+  createTestApp,
+  seedWorkspace,
+  waitFor,
+  type TestApp,
+  type TestHelpdesks,
+} from '../../test/helpers.ts';
 
 /*
  * Imports of every helpdesk's own export, end to end through POST /imports: the numbers equal the ground truth of
@@ -419,4 +433,117 @@ describe('bad input', () => {
     }
     expect(keys.admin).toBeTruthy();
   });
+});
+
+describe('privacy, interruptions and the CLI', () => {
+  it('keeps no text of any row: not in a log line, a record, a snapshot or the digest', async () => {
+    const { keys, workspace: ws } = await workspace('UTC');
+    const d = generateDataset({ seed: 12, conversations: 300 });
+    const [part] = zendeskCsvExport(d, { timezone: 'UTC' });
+    const csv = part?.csv ?? '';
+    const rows = csv.split('\n').slice(1, 40);
+    // Requester emails and subjects of the file: customer data that must not be kept anywhere.
+    const secrets = [
+      ...new Set(rows.flatMap((r) => [...r.matchAll(/"([^"@]+@[^"]+)"/g)].map((m) => m[1] ?? ''))),
+      ...new Set(rows.map((r) => r.split('","')[10] ?? '').filter((s) => s.length > 12)),
+    ].filter(Boolean);
+    expect(secrets.length).toBeGreaterThan(10);
+    const logsBefore = t.logs.length;
+    const res = await upload(keys.admin, csv, 'text/csv', { timezone: 'UTC' });
+    expect(res.status).toBe(201);
+    const stored = JSON.stringify([
+      await t.deps.db.selectFrom('imports').selectAll().where('workspace_id', '=', ws.id).execute(),
+      await t.deps.db.selectFrom('metric_snapshots').selectAll().where('workspace_id', '=', ws.id).execute(),
+      await t.deps.db.selectFrom('metric_sources').selectAll().where('workspace_id', '=', ws.id).execute(),
+      await t.deps.db.selectFrom('audit_events').selectAll().where('workspace_id', '=', ws.id).execute(),
+    ]);
+    const digest = Buffer.concat(
+      (await t.deps.db.selectFrom('import_ledger_chunks').select('data').execute()).map((r) => r.data),
+    ).toString('latin1');
+    const logs = t.logs.slice(logsBefore).join('');
+    for (const s of secrets) {
+      expect(stored, s).not.toContain(s);
+      expect(digest, s).not.toContain(s);
+      expect(logs, s).not.toContain(s);
+    }
+  });
+
+  it('records an upload the client abandons halfway as failed and changes no number', async () => {
+    const { keys, workspace: ws } = await workspace('UTC');
+    const d = generateDataset({ seed: 13, conversations: 3000 });
+    const csv = Buffer.from(genericTemplateExport(d));
+    const server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/imports',
+        headers: {
+          authorization: `Bearer ${keys.admin}`,
+          'content-type': 'text/csv',
+          'content-length': String(csv.length),
+        },
+      });
+      req.on('error', () => undefined);
+      req.write(csv.subarray(0, csv.length / 3));
+      await new Promise((r) => setTimeout(r, 200));
+      req.destroy();
+      const failed = await waitFor('the failed import', async () => {
+        const list = (await (await t.request('/imports', { key: keys.admin })).json()) as {
+          imports: ImportBody[];
+        };
+        return list.imports.find((i) => i.state === 'failed');
+      });
+      expect(failed.error?.code).toBe('upload_interrupted');
+      const snapshots = await t.deps.db
+        .selectFrom('metric_snapshots')
+        .select('source_id')
+        .where('workspace_id', '=', ws.id)
+        .execute();
+      expect(snapshots).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('deskpulse import prints the import record, the same as GET /imports/:id', async () => {
+    const { keys, workspace: ws } = await workspace('UTC');
+    const d = generateDataset({ seed: 14, conversations: 400 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-import-'));
+    const file = path.join(dir, 'export_2026_11_18_abc123.zip');
+    await writeFile(file, zendeskZipExport(d, { timezone: 'Europe/Paris', parts: 2 }));
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          path.resolve('bin/deskpulse.js'),
+          'import',
+          file,
+          '--timezone',
+          'Europe/Paris',
+          '--workspace',
+          ws.id,
+          '--json',
+        ],
+        { env: cliEnv(t, { env: {} } as TestHelpdesks) },
+      );
+      const printed = JSON.parse(stdout) as ImportBody;
+      expect(printed).toMatchObject({ state: 'succeeded', format: 'zendesk' });
+      expect(printed).toEqual(await (await t.request(`/imports/${printed.id}`, { key: keys.admin })).json());
+      const bad = await promisify(execFile)(
+        process.execPath,
+        [path.resolve('bin/deskpulse.js'), 'import', file, '--workspace', ws.id],
+        { env: cliEnv(t, { env: {} } as TestHelpdesks) },
+      ).catch((e: { code: number; stderr: string }) => e);
+      expect(bad).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/^deskpulse: error: .*timezone.*\n$/),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

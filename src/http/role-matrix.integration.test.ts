@@ -4,6 +4,7 @@ import { createInvite } from '../domain/workspaces.ts';
 import { insertMembership } from '../db/repositories/memberships.ts';
 import { randomBytes } from 'node:crypto';
 import { upsertConnection } from '../db/repositories/connections/index.ts';
+import { insertImport } from '../db/repositories/imports.ts';
 import { insertRefresh } from '../db/repositories/refreshes.ts';
 import { registerWebhook } from '../domain/webhooks.ts';
 import {
@@ -96,7 +97,36 @@ const homeWebhookId = async () =>
   ).endpoint.id;
 
 /** Fresh targets in the home workspace for each call, so destructive calls do not starve later ones. */
-const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> = {
+/** An import record of the home workspace (a dry run: no numbers to clean up). */
+const homeImportId = async () =>
+  (
+    await insertImport(t.deps.db, {
+      id: `imp_${randomBytes(10).toString('hex')}`,
+      workspaceId: home.workspace.id,
+      sourceId: null,
+      format: 'generic',
+      state: 'dry_run',
+      fileName: 'matrix.csv',
+      bytes: 10,
+      parts: 1,
+      rows: { read: 1, accepted: 1, rejected: 0, duplicate: 0 },
+      timezone: null,
+      asOf: new Date(),
+      period: null,
+      metrics: null,
+      notMeasured: null,
+      notes: null,
+      rowErrors: [],
+      error: null,
+      requestedBy: 'matrix',
+      finishedAt: new Date(),
+    })
+  ).id;
+
+const TEMPLATE = 'id,created_at,status\nm1,2026-11-16T09:00:00Z,open\n';
+
+type Fixture = { path: string; body?: unknown; raw?: { contentType: string; body: string } };
+const fixtures: Record<string, () => Promise<Fixture>> = {
   'GET /healthz': async () => ({ path: '/healthz' }),
   'GET /readyz': async () => ({ path: '/readyz' }),
   'POST /auth/sign-up': async () => ({
@@ -179,6 +209,15 @@ const fixtures: Record<string, () => Promise<{ path: string; body?: unknown }>> 
     body: { url: 'https://1.1.1.1/matrix-hook', events: ['refresh.failed'] },
   }),
   'GET /webhooks': async () => ({ path: '/webhooks' }),
+  'POST /imports': async () => ({
+    path: '/imports?dryRun=true',
+    raw: { contentType: 'text/csv', body: TEMPLATE },
+  }),
+  'GET /imports': async () => ({ path: '/imports' }),
+  'GET /imports/{id}': async () => ({ path: `/imports/${await homeImportId()}` }),
+  'DELETE /imports/{id}': async () => ({ path: `/imports/${await homeImportId()}` }),
+  'GET /imports/template.csv': async () => ({ path: '/imports/template.csv' }),
+  'GET /imports/formats': async () => ({ path: '/imports/formats' }),
   'DELETE /webhooks/{id}': async () => ({ path: `/webhooks/${await homeWebhookId()}` }),
   'GET /webhooks/{id}/deliveries': async () => ({ path: `/webhooks/${await homeWebhookId()}/deliveries` }),
   'DELETE /apikeys/{id}': async () => {
@@ -234,6 +273,12 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /webhooks': 'admin',
   'DELETE /webhooks/{id}': 'admin',
   'GET /webhooks/{id}/deliveries': 'admin',
+  'POST /imports': 'admin',
+  'GET /imports': 'admin',
+  'GET /imports/{id}': 'admin',
+  'DELETE /imports/{id}': 'admin',
+  'GET /imports/template.csv': 'member',
+  'GET /imports/formats': 'member',
 };
 
 /** Routes that belong to a person rather than a script: any API key answers 403 there. */
@@ -252,6 +297,8 @@ const HOME_TARGETS = new Set([
   'GET /refreshes/{id}',
   'DELETE /webhooks/{id}',
   'GET /webhooks/{id}/deliveries',
+  'GET /imports/{id}',
+  'DELETE /imports/{id}',
 ]);
 
 describe('role matrix', () => {
@@ -281,6 +328,7 @@ describe('role matrix', () => {
           method: r.method,
           ...(key ? { key } : {}),
           ...(f.body ? { json: f.body } : {}),
+          ...(f.raw ? { headers: { 'content-type': f.raw.contentType }, body: f.raw.body } : {}),
         });
         const body = await res.text();
         let expected: number | 'ok';
@@ -325,6 +373,7 @@ describe('role matrix', () => {
         method: r.method,
         key: METRICS_TOKEN,
         ...(f.body ? { json: f.body } : {}),
+        ...(f.raw ? { headers: { 'content-type': f.raw.contentType }, body: f.raw.body } : {}),
       });
       const expected = r.minRole === 'metrics-token' ? 200 : 401;
       if (res.status !== expected) failures.push(`${id}: expected ${expected}, got ${res.status}`);

@@ -133,8 +133,10 @@ export class LedgerChunk {
   private readonly c: Columns;
 
   constructor(bytes: Uint8Array) {
-    // A fresh copy: Postgres hands back Buffers at any offset, typed arrays need theirs aligned.
-    const copy = bytes.slice();
+    // A fresh copy: Postgres hands back Buffers at any offset of a shared pool (Buffer#slice would not copy),
+    // and typed arrays need theirs aligned.
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
     const view = new DataView(copy.buffer);
     if (copy.byteLength < HEADER || view.getUint32(0, true) !== MAGIC) throw new Error('not a ledger chunk');
     this.size = view.getUint32(4, true);

@@ -21,6 +21,7 @@ import {
   cliEnv,
   createTestApp,
   seedWorkspace,
+  startHelpdesks,
   waitFor,
   type TestApp,
   type TestHelpdesks,
@@ -271,6 +272,32 @@ describe('consecutive exports', () => {
     expect((await t.request(`/imports/${b.id}`, { method: 'DELETE', key: keys.admin })).status).toBe(204);
     expect(await sources()).toEqual([{ id: a.sourceId, status: 'live' }]);
     expect((await t.request(`/imports/${b.id}`, { key: keys.admin })).status).toBe(404);
+  }, 60_000);
+
+  it('count a ticket in two parts of one zip once', async () => {
+    const timezone = 'Europe/Madrid';
+    const { keys } = await workspace(timezone);
+    const d = generateDataset({ seed: 15, conversations: 1500 });
+    const cut = d.now - 6 * 7 * 86_400_000;
+    const [early] = zendeskCsvExport(d, { timezone, updatedTo: cut + 14 * 86_400_000 });
+    const [late] = zendeskCsvExport(d, { timezone, updatedFrom: cut });
+    const zip = zipSync({
+      'export_1.csv': strToU8(early?.csv ?? ''),
+      'export_2.csv': strToU8(late?.csv ?? ''),
+    });
+    const res = await upload(keys.admin, zip, 'application/zip', {
+      timezone,
+      asOf: new Date(d.now).toISOString(),
+    });
+    const body = (await res.json()) as ImportBody;
+    expect(body.rows.duplicate).toBeGreaterThan(50);
+    await expectTruth(
+      keys.member,
+      body,
+      asExported(d, { minutes: true, ratedAtFromUpdatedAt: true, timezone }),
+      timezone,
+      ZENDESK_CAPS,
+    );
   }, 60_000);
 
   it('importing the same export twice changes nothing', async () => {
@@ -546,4 +573,76 @@ describe('privacy, interruptions and the CLI', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('an import and the connected adapter over the same data', () => {
+  it('give the same numbers, agents (by id) and weeks: Intercom with its CSAT export', async () => {
+    const timezone = 'America/Denver';
+    const d = generateDataset({ seed: 16, conversations: 1500, now: Date.now() });
+    const helpdesks = await startHelpdesks(() => ({ dataset: d, apiTokens: [{ token: 'same-data-token' }] }));
+    const app = await createTestApp(helpdesks.env);
+    try {
+      const { keys } = await seedWorkspace(app);
+      await app.request('/workspace', { method: 'PATCH', key: keys.admin, json: { timezone } });
+      expect(
+        (
+          await app.request('/integrations/intercom/token', {
+            method: 'POST',
+            key: keys.admin,
+            json: { accessToken: 'same-data-token' },
+          })
+        ).status,
+      ).toBe(200);
+      const queued = (await (
+        await app.request('/integrations/intercom/refresh', { method: 'POST', key: keys.admin })
+      ).json()) as { refreshId: string };
+      await waitFor('the refresh', async () => {
+        const r = (await (
+          await app.request(`/refreshes/${queued.refreshId}`, { key: keys.admin })
+        ).json()) as {
+          state: string;
+        };
+        return (
+          r.state === 'succeeded' || (r.state === 'failed' && Promise.reject(new Error('refresh failed')))
+        );
+      });
+      const metrics = (await (await app.request('/metrics', { key: keys.member })).json()) as {
+        providers: { source: Source & { kind: string }; measuredAt: string; metrics: object }[];
+      };
+      const adapter = metrics.providers.find((p) => p.source.kind === 'connection');
+      const zip = zipSync({
+        'data.csv': strToU8(intercomConversationExport(d, { timezone })),
+        'csat.csv': strToU8(intercomCsatExport(d, { timezone })),
+      });
+      const imported = (await (
+        await app.request(`/imports?asOf=${adapter?.measuredAt ?? ''}`, {
+          method: 'POST',
+          key: keys.admin,
+          headers: { 'content-type': 'application/zip' },
+          body: Buffer.from(zip),
+        })
+      ).json()) as ImportBody;
+      expect(imported.metrics).toEqual(adapter?.metrics);
+
+      const history = (await (
+        await app.request('/metrics/history?weeks=12', { key: keys.member })
+      ).json()) as {
+        weeks: { source: Source; weekStart: string; metrics: object }[];
+      };
+      const weeksOf = (kind: string) =>
+        history.weeks.filter((w) => w.source.kind === kind).map((w) => [w.weekStart, w.metrics]);
+      expect(weeksOf('import')).toEqual(weeksOf('connection'));
+      expect(weeksOf('import')).toHaveLength(12);
+
+      const agents = (await (await app.request('/metrics/agents', { key: keys.member })).json()) as {
+        agents: { source: Source; provider: string }[];
+      };
+      const agentsOf = (kind: string) =>
+        agents.agents.filter((a) => a.source.kind === kind).map(({ source: _s, provider: _p, ...a }) => a);
+      expect(agentsOf('import')).toEqual(agentsOf('connection'));
+    } finally {
+      await app.close();
+      await helpdesks.close();
+    }
+  }, 90_000);
 });

@@ -15,7 +15,7 @@ export function hashKey(id: string, seed: number): [number, number] {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [h1 >>> 0, (h2 >>> 0) | 1];
+  return [h1 >>> 0, (h2 | 1) >>> 0];
 }
 
 /** A set of 64-bit keys in one typed array (open addressing, linear probing): 16 bytes a key at most. */

@@ -5,7 +5,7 @@ import type { ImportFormat, MetricsSnapshot } from '../metrics/types.ts';
 import { providers } from '../providers/index.ts';
 import { genericCsv } from './generic.ts';
 import { hashKey, KeySet } from './keys.ts';
-import { factsOf, LedgerChunk, LedgerWriter } from './ledger.ts';
+import { foldChunk, LedgerChunk, LedgerWriter } from './ledger.ts';
 import { readExport, type RowError } from './reader.ts';
 
 /** Every export Deskpulse reads: each helpdesk's own (providers/<p>/csv.ts), then the generic template. */
@@ -88,7 +88,8 @@ export async function importFiles(
   const rows = { read: 0, accepted: 0, rejected: 0, duplicate: 0 };
   let latest = -Infinity;
   let coversFrom = Infinity;
-  let period: { from: number; to: number } | null = null;
+  let earliest = Infinity;
+  let latestCreated = -Infinity;
   const sink = {
     ticket(t: ImportedTicket) {
       const [hi, lo] = hashKey(t.id, plan.keySeed);
@@ -98,10 +99,10 @@ export async function importFiles(
       }
       rows.accepted++;
       writer.add(hi, lo, t);
-      latest = Math.max(latest, latestOf(t));
-      period = period
-        ? { from: Math.min(period.from, t.createdAt), to: Math.max(period.to, t.createdAt) }
-        : { from: t.createdAt, to: t.createdAt };
+      const last = latestOf(t);
+      if (last > latest) latest = last;
+      if (t.createdAt < earliest) earliest = t.createdAt;
+      if (t.createdAt > latestCreated) latestCreated = t.createdAt;
     },
     cover(at: number) {
       if (at < coversFrom) coversFrom = at;
@@ -158,19 +159,15 @@ export async function importFiles(
   for (const a of writer.agents) fold.nameAgent(a);
   let open = 0;
   let oldestOpen = Infinity;
-  for await (const bytes of store.read()) {
-    const chunk = new LedgerChunk(bytes);
-    for (let i = 0; i < chunk.size; i++) {
-      const t = chunk.ticket(i, writer.agents);
-      const { conversation, rating } = factsOf(t);
-      fold.addConversation(conversation);
-      if (rating) fold.addRating(rating);
-      if (t.open) {
-        open++;
-        oldestOpen = Math.min(oldestOpen, t.createdAt);
-      }
-    }
-  }
+  const into = {
+    addConversation: (c: Parameters<MetricsFold['addConversation']>[0]) => fold.addConversation(c),
+    addRating: (r: Parameters<MetricsFold['addRating']>[0]) => fold.addRating(r),
+    open: (createdAt: number) => {
+      open++;
+      if (createdAt < oldestOpen) oldestOpen = createdAt;
+    },
+  };
+  for await (const bytes of store.read()) foldChunk(new LedgerChunk(bytes), writer.agents, into);
   fold.setOpen({ count: open, oldestCreatedAt: open === 0 ? null : oldestOpen });
   if (Number.isFinite(coversFrom)) fold.cover(coversFrom);
   const snapshot = fold.snapshot();
@@ -187,7 +184,7 @@ export async function importFiles(
     kept,
     asOf,
     coversFrom: Number.isFinite(coversFrom) ? coversFrom : null,
-    period,
+    period: Number.isFinite(earliest) ? { from: earliest, to: latestCreated } : null,
     agents: writer.agents,
     snapshot,
   };

@@ -3,15 +3,15 @@ import type { ImportedTicket } from '../metrics/imports.ts';
 
 /*
  * An import source's per-ticket digest: the numbers the metrics need and a 64-bit key per ticket, packed
- * column by column in chunks of up to CHUNK_TICKETS, so a later import can count a ticket in both exports once
- * and a million tickets cost ~54 MB in Postgres and one chunk in memory. No text of any row is in it: agents are
+ * column by column in chunks of up to CHUNK_TICKETS (~0.9 MB), so a later import can count a ticket in both
+ * exports once and a million tickets cost ~54 MB in Postgres and one chunk in memory. No text of any row is in it: agents are
  * an index into the source's agent list.
  *
  * Chunk layout (little-endian): "DPL1", n (u32), then createdAt, updatedAt, firstReplyAt, closedNowAt, ratingAt
  * (f64 × n each, NaN = none), keyHi, keyLo, agent (u32 × n each, agent 0 = unassigned, else index + 1), score
  * (i8 × n, 0 = none), flags (u8 × n).
  */
-export const CHUNK_TICKETS = 65_536;
+export const CHUNK_TICKETS = 16_384;
 const MAGIC = 0x314c5044; // "DPL1"
 const HEADER = 8;
 
@@ -36,8 +36,8 @@ interface Columns {
   flags: Uint8Array;
 }
 
-function columnsOf(buffer: ArrayBuffer, n: number): Columns {
-  let at = HEADER;
+function columnsOf(buffer: ArrayBufferLike, n: number, offset = 0): Columns {
+  let at = offset + HEADER;
   const f64 = () => {
     const a = new Float64Array(buffer, at, n);
     at += 8 * n;
@@ -130,18 +130,23 @@ export class LedgerWriter {
 /** One chunk read back: its tickets as facts for the calculator. */
 export class LedgerChunk {
   readonly size: number;
+  readonly columns: Columns;
   private readonly c: Columns;
 
   constructor(bytes: Uint8Array) {
-    // A fresh copy: Postgres hands back Buffers at any offset of a shared pool (Buffer#slice would not copy),
-    // and typed arrays need theirs aligned.
-    const copy = new Uint8Array(bytes.byteLength);
-    copy.set(bytes);
-    const view = new DataView(copy.buffer);
+    // Typed arrays need their offsets aligned: small Buffers sit at any offset of a shared pool (and
+    // Buffer#slice would not copy), so those are copied; a chunk Postgres hands back on its own is used as is.
+    let copy = bytes;
+    if (bytes.byteOffset % 8 !== 0 || bytes.byteOffset + bytes.byteLength > bytes.buffer.byteLength) {
+      copy = new Uint8Array(bytes.byteLength);
+      copy.set(bytes);
+    }
+    const view = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
     if (copy.byteLength < HEADER || view.getUint32(0, true) !== MAGIC) throw new Error('not a ledger chunk');
     this.size = view.getUint32(4, true);
     if (copy.byteLength !== sizeOf(this.size)) throw new Error('ledger chunk of the wrong size');
-    this.c = columnsOf(copy.buffer, this.size);
+    this.c = columnsOf(copy.buffer, this.size, copy.byteOffset);
+    this.columns = this.c;
   }
 
   hi(i: number): number {
@@ -176,18 +181,44 @@ export class LedgerChunk {
   }
 }
 
-/** The calculator's view of an imported ticket. */
-export function factsOf(t: ImportedTicket): { conversation: ConversationFacts; rating: RatingFact | null } {
-  const assigneeId = t.assignee?.id ?? null;
-  return {
-    conversation: {
-      createdAt: t.createdAt,
-      assigneeId,
-      firstReplyAt: t.firstReplyAt,
-      closedNowAt: t.closedNowAt,
-      oneTouch: t.oneTouch,
-      aiResolved: t.aiResolved,
-    },
-    rating: t.rating === null ? null : { ...t.rating, assigneeId },
+/** Where a chunk's tickets go: the calculator, and the open count (point in time, not windowed). */
+export interface TicketFold {
+  addConversation(c: ConversationFacts): void;
+  addRating(r: RatingFact): void;
+  open(createdAt: number): void;
+}
+
+/** Feeds every ticket of a chunk to a fold, reusing two objects: a million tickets allocate nothing. */
+export function foldChunk(chunk: LedgerChunk, agents: readonly { id: string }[], into: TicketFold): void {
+  const conversation: ConversationFacts = {
+    createdAt: 0,
+    assigneeId: null,
+    firstReplyAt: null,
+    closedNowAt: null,
+    oneTouch: false,
+    aiResolved: false,
   };
+  const rating: RatingFact = { at: 0, positive: false, score: null, assigneeId: null };
+  const c = chunk.columns;
+  for (let i = 0; i < chunk.size; i++) {
+    const flags = c.flags[i] as number;
+    const agent = c.agent[i] as number;
+    const assigneeId = agent === 0 ? null : (agents[agent - 1]?.id ?? null);
+    conversation.createdAt = c.created[i] as number;
+    conversation.assigneeId = assigneeId;
+    conversation.firstReplyAt = orNull(c.reply[i] as number);
+    conversation.closedNowAt = orNull(c.closed[i] as number);
+    conversation.oneTouch = (flags & ONE_TOUCH) !== 0;
+    conversation.aiResolved = (flags & AI_RESOLVED) !== 0;
+    into.addConversation(conversation);
+    const rated = c.rated[i] as number;
+    if ((flags & RATED) !== 0 && !Number.isNaN(rated)) {
+      rating.at = rated;
+      rating.positive = (flags & POSITIVE) !== 0;
+      rating.score = (c.score[i] as number) || null;
+      rating.assigneeId = assigneeId;
+      into.addRating(rating);
+    }
+    if ((flags & OPEN) !== 0) into.open(conversation.createdAt);
+  }
 }

@@ -181,10 +181,10 @@ async function rawParse(name: string, file: string): Promise<number> {
         s = head;
       }
       // uDSV calls back once per row.
-      parser.chunk<string[]>(s, parser.stringArrs, (row) => touch(row as unknown as string[]));
+      parser.chunk<string[]>(s, parser.stringArrs, (row) => touch(row));
     }
     parser?.chunk<string[]>(carry + dec.decode(), parser.stringArrs, (row) =>
-      touch(row as unknown as string[]),
+      touch(row),
     );
     parser?.end();
   } else if (name === 'papaparse') {

@@ -272,13 +272,14 @@ export async function runRefresh(
     const locked = await refreshes.lockRefresh(trx, refresh.id);
     // Another run of the same refresh (a worker presumed dead that was not) finished first: keep its write.
     if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
+    // refresh.succeeded, then metrics.updated (docs/webhooks.md): the refresh's bookkeeping comes first.
+    await recordRefreshSucceeded(trx, deps, refresh, { ...counts, durationMs: Date.now() - startedAt });
     await commitSnapshot(trx, deps.jobs, {
       workspaceId: refresh.workspaceId,
       source,
       snapshot,
       origin: { kind: 'refresh', refreshId: refresh.id, trigger: refresh.trigger },
     });
-    await recordRefreshSucceeded(trx, deps, refresh, { ...counts, durationMs: Date.now() - startedAt });
   });
   telemetry.refreshFinished(refresh.provider, 'succeeded', secondsSince(startedAt));
   return reread();

@@ -53,6 +53,7 @@ const EnvSchema = z.object({
     ),
   DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   DESKPULSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DESKPULSE_SIGNUP: z.enum(['open', 'invite']).default('invite'),
   DESKPULSE_IMPORT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -109,6 +110,8 @@ export interface Config {
   /** Bearer token for `GET /metrics/prometheus`; unset: the endpoint answers loopback callers only. */
   metricsToken: string | undefined;
   imports: ImportsConfig;
+  /** `invite`: accounts are made through an invite (or the first-run setup); `open`: anyone may sign up. */
+  signUp: 'open' | 'invite';
 }
 
 export interface ImportsConfig {
@@ -211,5 +214,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     metricsToken: e.DESKPULSE_METRICS_TOKEN,
     imports: { maxBytes: e.DESKPULSE_IMPORT_MAX_BYTES },
+    signUp: e.DESKPULSE_SIGNUP,
   };
 }

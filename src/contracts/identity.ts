@@ -147,3 +147,27 @@ export const toMemberDto = (m: {
   role: m.role,
   joinedAt: m.createdAt.toISOString(),
 });
+
+export const SetupStatusSchema = z
+  .object({
+    needed: z
+      .boolean()
+      .openapi({ description: 'No workspace exists yet: the first visitor sets Deskpulse up' }),
+    signUp: z
+      .enum(['open', 'invite'])
+      .openapi({ description: 'Whether accounts need an invite (DESKPULSE_SIGNUP)' }),
+  })
+  .openapi('SetupStatus');
+
+export const SetupBodySchema = z
+  .strictObject({
+    workspaceName: Name,
+    name: Name,
+    email: Email,
+    password: z.string().min(12, 'must be at least 12 characters').max(256),
+  })
+  .openapi('Setup');
+
+export const SetupResultSchema = z
+  .object({ user: UserSchema, workspace: WorkspaceSchema })
+  .openapi('SetupResult');

@@ -163,3 +163,36 @@ export const toAuditEventDto = (e: {
   outcome: e.outcome,
   detail: e.detail,
 });
+
+export const ProviderInfoSchema = z
+  .object({
+    id: ProviderIdSchema,
+    displayName: z.string(),
+    oauth: z.object({
+      available: z.boolean(),
+      /** The first environment variable OAuth still needs, when it is not configured. */
+      missing: z.string().nullable(),
+    }),
+    sandbox: z.boolean().openapi({ description: 'Served by the built-in emulator (demo data)' }),
+    params: z.array(
+      z.object({ name: z.string(), description: z.string(), required: z.boolean(), pattern: z.string() }),
+    ),
+    tokenFields: z.array(
+      z.object({
+        name: z.string(),
+        label: z.string(),
+        kind: z.enum(['text', 'email', 'secret', 'choice']),
+        required: z.boolean(),
+        help: z.string(),
+        choices: z.array(z.string()).optional(),
+      }),
+    ),
+    minRefreshIntervalMinutes: z.number().int(),
+    /** The helpdesk's own CSV export Deskpulse imports; null when it has none (the generic template then). */
+    csvFormat: z.string().nullable(),
+  })
+  .openapi('ProviderInfo');
+export const ProvidersResponseSchema = z
+  .object({ providers: z.array(ProviderInfoSchema) })
+  .openapi('Providers');
+export type ProviderInfo = z.infer<typeof ProviderInfoSchema>;

@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.ts';
 import { providers } from '../providers/index.ts';
+import { PROVIDER_IDS } from '../metrics/helpdesks.ts';
 import type { Provider, ProviderId, ProviderSettings } from '../providers/types.ts';
 
 /** The in-process emulators of sandbox mode: where they are mounted and the OAuth client they know. */
@@ -75,4 +76,33 @@ export function connectionParams(): ConnectionParamInfo[] {
     }
   }
   return [...byName].map(([name, uses]) => ({ name, description: `${uses.join('; ')}` }));
+}
+
+/** What the dashboard needs to offer a helpdesk: OAuth (configured or not), the token form, the sandbox. */
+export function providerCatalog(resolve: (id: ProviderId) => ResolvedProvider) {
+  return PROVIDER_IDS.map((id) => {
+    const { provider, settings, missingForOAuth } = resolve(id);
+    return {
+      id,
+      displayName: provider.displayName,
+      oauth: { available: missingForOAuth === undefined, missing: missingForOAuth ?? null },
+      sandbox: settings.isSandbox,
+      params: Object.entries(provider.params).map(([name, spec]) => ({
+        name,
+        description: spec.description,
+        required: spec.required,
+        pattern: spec.pattern.source,
+      })),
+      tokenFields: provider.tokenConnect.fields.map((f) => ({
+        name: f.name,
+        label: f.label,
+        kind: f.kind,
+        required: f.required,
+        help: f.help,
+        ...(f.choices ? { choices: [...f.choices] } : {}),
+      })),
+      minRefreshIntervalMinutes: provider.metrics?.minRefreshIntervalMinutes ?? 60,
+      csvFormat: provider.csv?.id ?? null,
+    };
+  });
 }

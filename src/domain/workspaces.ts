@@ -21,11 +21,13 @@ export async function createWorkspace(
   db: Db,
   input: { name: string; ownerUserId: string },
 ): Promise<Workspace> {
-  return db.transaction().execute(async (trx) => {
+  const run = async (trx: Db) => {
     const ws = await workspaces.insertWorkspace(trx, { id: newId('ws'), name: input.name });
     await memberships.insertMembership(trx, { workspaceId: ws.id, userId: input.ownerUserId, role: 'owner' });
     return ws;
-  });
+  };
+  // Inside the caller's transaction when given one (first-run setup serialises on it).
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 export const findWorkspace = workspaces.findWorkspace;

@@ -1,19 +1,21 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { AppError, type AppErrorCode } from '../lib/app-error.ts';
 import { PROVIDER_IDS } from '../metrics/helpdesks.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
+import { sameOriginWrites, securityHeaders } from './security.ts';
+import { registerWebRoutes } from './web.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerImportRoutes } from './routes/imports.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
 import { registerMetricsRoutes } from './routes/metrics.ts';
 import { registerPrometheusRoutes } from './routes/prometheus.ts';
+import { registerSetupRoutes } from './routes/setup.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { registerWorkspaceRoutes } from './routes/workspaces.ts';
@@ -24,9 +26,6 @@ const TARGET_CODE: Record<string, AppErrorCode> = {
   param: 'invalid_params',
   header: 'invalid_params',
 };
-
-const PLACEHOLDER_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Deskpulse</title></head>
-<body><h1>Deskpulse</h1><p>The service is running. API reference: <a href="/docs">/docs</a>.</p></body></html>`;
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -66,7 +65,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       'request',
     );
   });
-  app.use('*', secureHeaders());
+  app.use('*', securityHeaders(deps.config.publicUrl));
+  app.use('*', sameOriginWrites(deps.config.publicUrl));
   const jsonLimit = bodyLimit({
     maxSize: 1024 * 1024,
     onError: () => {
@@ -81,6 +81,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   registerSystemRoutes(app);
   registerAuthRoutes(app);
+  registerSetupRoutes(app);
   registerWorkspaceRoutes(app);
   registerApiKeyRoutes(app);
   registerIntegrationRoutes(app);
@@ -90,15 +91,17 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerPrometheusRoutes(app);
   const sandboxApps = deps.sandboxApps;
   if (sandboxApps) {
+    // Each emulator is mounted under its prefix, so the pages it renders (the consent form) link back under it.
+    const mounted = new Map<string, Hono>();
     for (const id of PROVIDER_IDS) {
       const prefix = `/_sandbox/${id}`;
       app.all(`${prefix}/*`, async (c) => {
-        const emulator = (await sandboxApps())[id];
-        const url = new URL(c.req.url);
-        url.pathname = url.pathname.slice(prefix.length) || '/';
-        const method = c.req.method;
-        const body = method === 'GET' || method === 'HEAD' ? null : await c.req.arrayBuffer();
-        return emulator.fetch(new Request(url, { method, headers: c.req.raw.headers, body }));
+        let emulator = mounted.get(id);
+        if (emulator === undefined) {
+          emulator = new Hono().route(prefix, (await sandboxApps())[id]);
+          mounted.set(id, emulator);
+        }
+        return emulator.fetch(c.req.raw);
       });
     }
   }
@@ -118,8 +121,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     openapi: '3.1.0',
     info: { title: 'Deskpulse API', version: '0.1.0', description: 'Helpdesk metrics for support leads.' },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Deskpulse API' }));
-  app.get('/', (c) => c.html(PLACEHOLDER_PAGE));
+  registerWebRoutes(app);
 
   app.notFound((c) => renderError(new AppError('not_found', `no route ${c.req.method} ${c.req.path}`), c));
   app.onError((err, c) => renderError(err, c));

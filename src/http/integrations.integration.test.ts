@@ -324,7 +324,7 @@ describe('browser callback', () => {
     );
     const res = await t.request(`${redirect.pathname}${redirect.search}`, { cookie: owner.cookie });
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('http://127.0.0.1:3000/?integration=zendesk&status=connected');
+    expect(res.headers.get('location')).toBe('http://127.0.0.1:3000/app/integrations?integration=zendesk&status=connected');
     const listed = (await (
       await t.request('/integrations/connections', { cookie: owner.cookie })
     ).json()) as { connections: Summary[] };
@@ -332,7 +332,7 @@ describe('browser callback', () => {
 
     const replay = await t.request(`${redirect.pathname}${redirect.search}`, { cookie: owner.cookie });
     expect(replay.headers.get('location')).toBe(
-      'http://127.0.0.1:3000/?integration=zendesk&status=error&error=invalid_state',
+      'http://127.0.0.1:3000/app/integrations?integration=zendesk&status=error&error=invalid_state',
     );
     const anonymous = await t.request(`${redirect.pathname}${redirect.search}`);
     expect(anonymous.headers.get('location')).toContain('error=not_signed_in');
@@ -340,7 +340,7 @@ describe('browser callback', () => {
       cookie: owner.cookie,
     });
     expect(denied.headers.get('location')).toBe(
-      'http://127.0.0.1:3000/?integration=front&status=error&error=access_denied',
+      'http://127.0.0.1:3000/app/integrations?integration=front&status=error&error=access_denied',
     );
   });
 });

@@ -218,6 +218,12 @@ const fixtures: Record<string, () => Promise<Fixture>> = {
   'DELETE /imports/{id}': async () => ({ path: `/imports/${await homeImportId()}` }),
   'GET /imports/template.csv': async () => ({ path: '/imports/template.csv' }),
   'GET /imports/formats': async () => ({ path: '/imports/formats' }),
+  'GET /setup': async () => ({ path: '/setup' }),
+  'POST /setup': async () => ({
+    path: '/setup',
+    body: { workspaceName: 'W', name: 'N', email: `s${Math.random()}@x.io`, password: 'a long enough pw' },
+  }),
+  'GET /integrations/providers': async () => ({ path: '/integrations/providers' }),
   'DELETE /webhooks/{id}': async () => ({ path: `/webhooks/${await homeWebhookId()}` }),
   'GET /webhooks/{id}/deliveries': async () => ({ path: `/webhooks/${await homeWebhookId()}/deliveries` }),
   'DELETE /apikeys/{id}': async () => {
@@ -279,12 +285,19 @@ const EXPECTED_ROLE: Record<string, string> = {
   'DELETE /imports/{id}': 'admin',
   'GET /imports/template.csv': 'member',
   'GET /imports/formats': 'member',
+  'GET /setup': 'public',
+  'POST /setup': 'public',
+  'GET /integrations/providers': 'member',
 };
 
 /** Routes that belong to a person rather than a script: any API key answers 403 there. */
 const SESSION_ONLY = new Set(['POST /workspaces', 'POST /invites/accept']);
 /** A made-up OAuth state passes authorisation and then fails its own check. */
-const BUSINESS_FAILURE: Record<string, number> = { 'POST /integrations/{provider}/complete': 400 };
+const BUSINESS_FAILURE: Record<string, number> = {
+  'POST /integrations/{provider}/complete': 400,
+  // Workspaces exist here: first-run setup is over.
+  'POST /setup': 409,
+};
 
 /** Routes whose target is a resource of the home workspace: another workspace's caller must not find it. */
 const HOME_TARGETS = new Set([

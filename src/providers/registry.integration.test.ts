@@ -46,6 +46,13 @@ function gapsOf(id: ProviderId, dbIds: string[]): string[] {
     p.tokenConnect.body.safeParse(p.sandbox.tokenBody).success,
     'its sandbox token body does not pass its own token-connect schema',
   );
+  const shape = Object.keys(
+    (p.tokenConnect.body as unknown as { shape: Record<string, unknown> }).shape ?? {},
+  );
+  need(
+    JSON.stringify(p.tokenConnect.fields.map((f) => f.name).sort()) === JSON.stringify(shape.sort()),
+    `its token form fields (${p.tokenConnect.fields.map((f) => f.name).join(', ')}) are not its token body's (${shape.join(', ')})`,
+  );
   need(
     read('README.md').includes(JSON.stringify(p.sandbox.tokenBody)),
     `README.md does not list its sandbox token body ${JSON.stringify(p.sandbox.tokenBody)}`,

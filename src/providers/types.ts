@@ -82,18 +82,34 @@ export interface ProviderContext {
   onResponse?: (status: number | 'network') => void;
 }
 
+/** One field of the API-token form, as the dashboard renders it. */
+export interface TokenField {
+  name: string;
+  label: string;
+  /** `secret` fields are masked and never shown again. */
+  kind: 'text' | 'email' | 'secret' | 'choice';
+  required: boolean;
+  /** Where the user finds the value, shown under the field. */
+  help: string;
+  /** For `choice`. */
+  choices?: readonly string[];
+}
+
 export interface TokenConnect {
   /** Body of `POST /integrations/:provider/token`. */
   body: z.ZodType;
+  /** The body's fields, in order, for forms (src/providers/registry.integration.test.ts checks they match). */
+  fields: readonly TokenField[];
   /** Splits a validated body into the secret we encrypt and the non-secret params we keep beside it. */
   toStored: (body: unknown) => { secret: string; params: ConnectionParams };
 }
 
 export function defineTokenConnect<S extends z.ZodType>(
   body: S,
+  fields: readonly TokenField[],
   toStored: (b: z.infer<S>) => { secret: string; params: ConnectionParams },
 ): TokenConnect {
-  return { body, toStored: (b) => toStored(body.parse(b)) };
+  return { body, fields, toStored: (b) => toStored(body.parse(b)) };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   ScheduleBodySchema,
   StartResponseSchema,
   startQuerySchema,
+  ProvidersResponseSchema,
   TokenBodySchema,
   toAuditEventDto,
   toConnectionDto,
@@ -20,7 +21,7 @@ import { intervalOf, minIntervalOf, setRefreshInterval } from '../../domain/sche
 import * as connections from '../../domain/connections/index.ts';
 import { findMembership } from '../../domain/workspaces.ts';
 import { hasRole } from '../../domain/roles.ts';
-import { connectionParams } from '../../domain/provider-settings.ts';
+import { connectionParams, providerCatalog } from '../../domain/provider-settings.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { ProviderId } from '../../metrics/helpdesks.ts';
 import { workspacePrincipalOf } from '../authorize.ts';
@@ -122,6 +123,14 @@ const token = defineRoute('admin', {
   },
 });
 
+const catalog = defineRoute('member', {
+  method: 'get',
+  path: '/integrations/providers',
+  tags: ['Integrations'],
+  summary: 'The helpdesks Deskpulse connects: how (OAuth, API token fields), and whether each is configured',
+  responses: { 200: { description: 'Helpdesks', ...json(ProvidersResponseSchema) } },
+});
+
 const audit = defineRoute('admin', {
   method: 'get',
   path: '/audit',
@@ -134,10 +143,13 @@ const audit = defineRoute('admin', {
   },
 });
 
-/** Where the browser lands after the callback; codes only, never a message that could carry helpdesk text. */
+/**
+ * Where the browser lands after the callback: the dashboard's integrations page, with codes only, never a message
+ * that could carry helpdesk text (the page says what each code means).
+ */
 function dashboardRedirect(c: Context<AppEnv>, provider: ProviderId, outcome: { error?: string }) {
   const url = new URL(c.var.deps.config.publicUrl);
-  url.pathname = '/';
+  url.pathname = '/app/integrations';
   url.searchParams.set('integration', provider);
   url.searchParams.set('status', outcome.error ? 'error' : 'connected');
   if (outcome.error)
@@ -146,6 +158,8 @@ function dashboardRedirect(c: Context<AppEnv>, provider: ProviderId, outcome: { 
 }
 
 export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(catalog, (c) => c.json({ providers: providerCatalog(c.var.deps.resolveProvider) }, 200));
+
   app.openapi(list, async (c) => {
     const rows = await connections.listConnections(c.var.deps, workspacePrincipalOf(c).workspaceId);
     return c.json({ connections: rows.map(connectionDto) }, 200);

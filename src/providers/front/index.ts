@@ -25,10 +25,19 @@ export const front: Provider = {
     apiBaseUrl: o.apiBaseUrl ?? FRONT_API_URL,
   }),
   emulatorOverrides: (base) => ({ oauthBaseUrl: base, apiBaseUrl: base }),
-  tokenConnect: defineTokenConnect(z.strictObject({ apiToken: z.string().min(8).max(4096) }), (b) => ({
-    secret: b.apiToken,
-    params: {},
-  })),
+  tokenConnect: defineTokenConnect(
+    z.strictObject({ apiToken: z.string().min(8).max(4096) }),
+    [
+      {
+        name: 'apiToken',
+        label: 'API token',
+        kind: 'secret',
+        required: true,
+        help: 'Settings → Developers → API tokens (https://dev.frontapp.com/docs/create-and-revoke-api-tokens)',
+      },
+    ],
+    (b) => ({ secret: b.apiToken, params: {} }),
+  ),
   credentialFor: (secret) => ({ kind: 'bearer', token: secret }),
   async verify(credential, ctx) {
     const r = await callProvider(ctx, {

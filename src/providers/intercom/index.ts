@@ -46,6 +46,23 @@ export const intercom: Provider = {
       accessToken: z.string().min(8).max(512),
       region: z.enum(['us', 'eu', 'au']).optional(),
     }),
+    [
+      {
+        name: 'accessToken',
+        label: 'Access token',
+        kind: 'secret',
+        required: true,
+        help: 'Developer Hub → your app → Authentication → Access token',
+      },
+      {
+        name: 'region',
+        label: 'Data region',
+        kind: 'choice',
+        required: false,
+        choices: ['us', 'eu', 'au'],
+        help: 'Where your Intercom workspace is hosted (us by default)',
+      },
+    ],
     (b) => ({
       secret: b.accessToken,
       params: { region: b.region ?? 'us' },

@@ -37,10 +37,19 @@ export const plain: Provider = {
   }),
   emulatorOverrides: (base) => ({ oauthBaseUrl: base, apiBaseUrl: `${base}/graphql/v1` }),
   // Machine-user API keys look like `plainApiKey_…` (help.plain.com/article/creating-api-keys).
-  tokenConnect: defineTokenConnect(z.strictObject({ apiKey: z.string().min(8).max(4096) }), (b) => ({
-    secret: b.apiKey,
-    params: {},
-  })),
+  tokenConnect: defineTokenConnect(
+    z.strictObject({ apiKey: z.string().min(8).max(4096) }),
+    [
+      {
+        name: 'apiKey',
+        label: 'API key',
+        kind: 'secret',
+        required: true,
+        help: 'Settings → Machine users → API keys (https://www.plain.com/docs/api-reference/authentication)',
+      },
+    ],
+    (b) => ({ secret: b.apiKey, params: {} }),
+  ),
   credentialFor: (secret) => ({ kind: 'bearer', token: secret }),
   async verify(credential, ctx) {
     const r = await callProvider(ctx, {

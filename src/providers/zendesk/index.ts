@@ -45,6 +45,29 @@ export const zendesk: Provider = {
       email: z.email().max(254),
       apiToken: z.string().min(8).max(512),
     }),
+    [
+      {
+        name: 'subdomain',
+        label: 'Subdomain',
+        kind: 'text',
+        required: true,
+        help: 'acme for acme.zendesk.com',
+      },
+      {
+        name: 'email',
+        label: 'Agent email',
+        kind: 'email',
+        required: true,
+        help: 'The email of the agent the token belongs to',
+      },
+      {
+        name: 'apiToken',
+        label: 'API token',
+        kind: 'secret',
+        required: true,
+        help: 'Admin Center → Apps and integrations → Zendesk API → API tokens',
+      },
+    ],
     (b) => ({
       secret: b.apiToken,
       params: { subdomain: b.subdomain, email: b.email },

@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // expect.poll waits for a browser or a worker: a second (the default) is too short on a busy 2-core runner.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

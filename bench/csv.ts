@@ -183,9 +183,7 @@ async function rawParse(name: string, file: string): Promise<number> {
       // uDSV calls back once per row.
       parser.chunk<string[]>(s, parser.stringArrs, (row) => touch(row));
     }
-    parser?.chunk<string[]>(carry + dec.decode(), parser.stringArrs, (row) =>
-      touch(row),
-    );
+    parser?.chunk<string[]>(carry + dec.decode(), parser.stringArrs, (row) => touch(row));
     parser?.end();
   } else if (name === 'papaparse') {
     const dec = new TextDecoder();

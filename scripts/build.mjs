@@ -1,9 +1,13 @@
 // Compiles the service and CLI into dist/ (plain JavaScript, one bundle plus lazily loaded chunks), so
-// `npm start` and `npx deskpulse` never run TypeScript through tsx. Runs as `npm run build` and from `prepare`
-// (every `npm ci`); the test setup runs it too, so CLI tests exercise what ships.
+// `npm start` and `npx deskpulse` never run TypeScript through tsx, and builds the dashboard (web/) into
+// dist/web with a gzip and a brotli copy of every text asset, served by src/http/web.ts. Runs as `npm run build`
+// and from `prepare` (every `npm ci`); the test setup runs it too, so tests exercise what ships.
 import { build } from 'esbuild';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { build as buildWeb } from 'vite';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'dist');
@@ -27,3 +31,22 @@ await build({
 await mkdir(path.join(out, 'migrations'));
 await cp(path.join(root, 'src/db/migrations'), path.join(out, 'migrations'), { recursive: true });
 await cp(path.join(root, 'emulators/plain/plain-schema.graphql'), path.join(out, 'plain-schema.graphql'));
+
+await buildWeb({ configFile: path.join(root, 'web/vite.config.ts'), logLevel: 'warn' });
+const gzip = promisify(zlib.gzip);
+const brotli = promisify(zlib.brotliCompress);
+for (const entry of await readdir(path.join(out, 'web'), { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !/\.(js|css|html|svg|json)$/.test(entry.name)) continue;
+  const file = path.join(entry.parentPath, entry.name);
+  const body = await readFile(file);
+  await writeFile(`${file}.gz`, await gzip(body, { level: 9 }));
+  await writeFile(
+    `${file}.br`,
+    await brotli(body, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
+  );
+}

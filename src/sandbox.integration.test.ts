@@ -76,7 +76,9 @@ describe('sandbox mode', () => {
       const callback = approved.headers.get('location') ?? '';
       expect(callback.startsWith(`${base}/integrations/${provider}/callback?`)).toBe(true);
       const landed = await fetch(callback, { headers: { cookie }, redirect: 'manual' });
-      expect(landed.headers.get('location')).toBe(`${base}/app/integrations?integration=${provider}&status=connected`);
+      expect(landed.headers.get('location')).toBe(
+        `${base}/app/integrations?integration=${provider}&status=connected`,
+      );
     }
     const list = (await (
       await fetch(`${base}/integrations/connections`, { headers: { cookie } })

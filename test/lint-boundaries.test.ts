@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 
 interface LayerSpec {
@@ -24,7 +25,8 @@ type Layer = string;
 /** A real, non-test source file of a layer, or undefined when the layer has none yet (web/ before the dashboard). */
 function sampleOf(layer: Layer): string | undefined {
   const spec = LAYERS[layer] as LayerSpec;
-  if (spec.mode === 'file') return path.join(ROOT, 'src/main.ts');
+  // A glob names files, not a folder: the composition root's sample is src/main.ts.
+  if (spec.pattern.includes('*')) return path.join(ROOT, 'src/main.ts');
   const dir = path.join(ROOT, spec.pattern);
   if (!existsSync(dir)) return undefined;
   const walk = (d: string): string | undefined => {
@@ -43,7 +45,9 @@ function sampleOf(layer: Layer): string | undefined {
   return walk(dir);
 }
 
-const eslint = new ESLint({ cwd: ROOT });
+// The project's config without its type-aware rules: the boundary rules read import paths, not types, and a
+// type-checked lint of every sample would take minutes.
+const eslint = new ESLint({ cwd: ROOT, overrideConfig: tseslint.configs.disableTypeChecked });
 
 async function boundaryErrors(file: string, importPath: string): Promise<string[]> {
   let spec = path.relative(path.dirname(file), importPath).split(path.sep).join('/');

@@ -171,3 +171,13 @@ export const SetupBodySchema = z
 export const SetupResultSchema = z
   .object({ user: UserSchema, workspace: WorkspaceSchema })
   .openapi('SetupResult');
+
+export type Me = z.infer<typeof MeSchema>;
+export type WorkspaceDto = z.infer<typeof WorkspaceSchema>;
+export type ApiKeyDto = z.infer<typeof ApiKeySchema>;
+export type CreatedApiKeyDto = z.infer<typeof CreatedApiKeySchema>;
+export type InviteDto = z.infer<typeof InviteSchema>;
+export type CreatedInviteDto = z.infer<typeof CreatedInviteSchema>;
+export type MemberDto = z.infer<typeof MemberSchema>;
+export type Role = z.infer<typeof RoleSchema>;
+export type SetupStatus = z.infer<typeof SetupStatusSchema>;

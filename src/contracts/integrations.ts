@@ -174,6 +174,10 @@ export const ProviderInfoSchema = z
       missing: z.string().nullable(),
     }),
     sandbox: z.boolean().openapi({ description: 'Served by the built-in emulator (demo data)' }),
+    sandboxToken: z.record(z.string(), z.string()).nullable().openapi({
+      description:
+        'In sandbox mode, token-form values the built-in emulator accepts (they open only the emulator); otherwise null',
+    }),
     params: z.array(
       z.object({ name: z.string(), description: z.string(), required: z.boolean(), pattern: z.string() }),
     ),
@@ -196,3 +200,6 @@ export const ProvidersResponseSchema = z
   .object({ providers: z.array(ProviderInfoSchema) })
   .openapi('Providers');
 export type ProviderInfo = z.infer<typeof ProviderInfoSchema>;
+export type ConnectionInfo = z.infer<typeof ConnectionSchema>;
+export type AuditEventDto = z.infer<typeof AuditEventSchema>;
+export type ProviderId = z.infer<typeof ProviderIdSchema>;

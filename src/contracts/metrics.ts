@@ -227,3 +227,8 @@ export const UpdateWorkspaceBodySchema = z
       .openapi({ description: 'IANA timezone; weeks run Monday–Sunday there' }),
   })
   .openapi('UpdateWorkspace');
+export type RefreshDto = z.infer<typeof RefreshSchema>;
+export type ProviderMetricsDto = z.infer<typeof ProviderMetricsSchema>;
+export type WeekDto = z.infer<typeof WeekSchema>;
+export type AgentRowDto = z.infer<typeof AgentRowSchema>;
+export type { MetricKey } from '../metrics/types.ts';

@@ -102,3 +102,7 @@ export const toDeliveryDto = (d: {
   createdAt: d.createdAt.toISOString(),
   deliveredAt: d.deliveredAt?.toISOString() ?? null,
 });
+export type WebhookDto = z.infer<typeof WebhookSchema>;
+export type CreatedWebhookDto = z.infer<typeof CreatedWebhookSchema>;
+export type WebhookDeliveryDto = z.infer<typeof WebhookDeliverySchema>;
+export type WebhookEvent = z.infer<typeof WebhookEventSchema>;

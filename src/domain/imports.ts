@@ -93,6 +93,16 @@ export async function runImport(
     requestedBy: actorLabel(request.actor),
   };
   let progress = { bytes: 0, rows: 0 };
+  // The uploaded files' names, as they arrive: a failed import's record names what was refused.
+  const names: string[] = [];
+  const named: UploadedFiles = {
+    async *[Symbol.asyncIterator]() {
+      for await (const file of files) {
+        names.push(file.name);
+        yield file;
+      }
+    },
+  };
   try {
     const record = await deps.db.transaction().execute(async (trx) => {
       const locked = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(
@@ -103,7 +113,7 @@ export async function runImport(
       // The import this one continues, once the format is known (the callback below sets it).
       const previous: { id: string | null } = { id: null };
       const outcome = await importFiles(
-        files,
+        named,
         {
           format: request.format,
           timezone: request.timezone,
@@ -186,7 +196,7 @@ export async function runImport(
     const rowErrors = (e as ImportFileError & { rowErrors?: imports.ImportRowError[] }).rowErrors ?? [];
     await imports.insertImport(deps.db, {
       ...base,
-      fileName: null,
+      fileName: names.join(', ').slice(0, 500) || null,
       sourceId: null,
       format: null,
       state: 'failed',

@@ -87,6 +87,7 @@ export function providerCatalog(resolve: (id: ProviderId) => ResolvedProvider) {
       displayName: provider.displayName,
       oauth: { available: missingForOAuth === undefined, missing: missingForOAuth ?? null },
       sandbox: settings.isSandbox,
+      sandboxToken: settings.isSandbox ? { ...provider.sandbox.tokenBody } : null,
       params: Object.entries(provider.params).map(([name, spec]) => ({
         name,
         description: spec.description,

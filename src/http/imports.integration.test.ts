@@ -51,6 +51,7 @@ interface ImportBody {
   id: string;
   state: string;
   format: string | null;
+  fileName: string | null;
   sourceId: string | null;
   rows: { read: number; accepted: number; rejected: number; duplicate: number };
   rowErrors: { file: string; line: number; column: string; valueClass: string; reason: string }[];
@@ -333,7 +334,7 @@ describe('bad input', () => {
   for (const [file, type, code, query] of refused) {
     it(`refuses ${file} (${type}) with ${code} and stores nothing`, async () => {
       const { keys, workspace: ws } = await workspace('UTC');
-      const res = await upload(keys.admin, fixture(file), type, query);
+      const res = await upload(keys.admin, fixture(file), type, query, file);
       expect(res.status).toBe(code === 'unsupported_media_type' ? 415 : 422);
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe(code);
@@ -344,6 +345,16 @@ describe('bad input', () => {
         .where('workspace_id', '=', ws.id)
         .execute();
       expect(stored).toEqual([]);
+      // What was refused before it was read (its media type) leaves no record; anything read stays on record,
+      // named, with why.
+      const list = (await (await t.request('/imports', { key: keys.admin })).json()) as {
+        imports: ImportBody[];
+      };
+      if (code === 'unsupported_media_type') expect(list.imports).toEqual([]);
+      else {
+        expect(list.imports).toMatchObject([{ state: 'failed', fileName: file }]);
+        expect(list.imports[0]?.error?.message).toBe(body.error.message);
+      }
     });
   }
 

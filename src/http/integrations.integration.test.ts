@@ -324,7 +324,9 @@ describe('browser callback', () => {
     );
     const res = await t.request(`${redirect.pathname}${redirect.search}`, { cookie: owner.cookie });
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('http://127.0.0.1:3000/app/integrations?integration=zendesk&status=connected');
+    expect(res.headers.get('location')).toBe(
+      'http://127.0.0.1:3000/app/integrations?integration=zendesk&status=connected',
+    );
     const listed = (await (
       await t.request('/integrations/connections', { cookie: owner.cookie })
     ).json()) as { connections: Summary[] };

@@ -1,0 +1,135 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api.ts';
+import { Loading, Notice } from '../components/states.tsx';
+import { useMe } from '../session.ts';
+
+/** `/invite#token=…`: the link an admin shared. The token stays in the fragment, never in a server log. */
+export default function Invite() {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+  const me = useMe();
+  const queries = useQueryClient();
+  const [mode, setMode] = useState<'sign-up' | 'sign-in'>('sign-up');
+  const [form, setForm] = useState({ name: '', email: '', password: '' });
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const join = async () => {
+    await api('/invites/accept', { method: 'POST', json: { token } });
+    await queries.invalidateQueries();
+    window.location.assign('/app/');
+  };
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      if (mode === 'sign-up') {
+        // Signing up with the invite joins its workspace in the same step.
+        await api('/auth/sign-up', { method: 'POST', json: { ...form, inviteToken: token } });
+        await queries.invalidateQueries();
+        window.location.assign('/app/');
+      } else {
+        await api('/auth/sign-in', { method: 'POST', json: { email: form.email, password: form.password } });
+        await join();
+      }
+    });
+  };
+  if (!token) {
+    return (
+      <div className="card narrow">
+        <h1>Invite link incomplete</h1>
+        <p>This link has no invite token. Ask the person who invited you to copy it again.</p>
+      </div>
+    );
+  }
+  if (me.isPending) return <Loading what="your invite" />;
+  if (me.data) {
+    return (
+      <div className="card narrow">
+        <h1>Join the workspace</h1>
+        <p>You are signed in as {me.data.user?.email}.</p>
+        {error && <Notice tone="error">{error.message}</Notice>}
+        <button type="button" className="button" disabled={busy} onClick={() => void run(join)}>
+          Accept the invite
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="card narrow">
+      <h1>You are invited to Deskpulse</h1>
+      <div className="tabs" role="group" aria-label="Account">
+        <button
+          type="button"
+          className="button button-quiet"
+          aria-pressed={mode === 'sign-up'}
+          onClick={() => setMode('sign-up')}
+        >
+          Create an account
+        </button>
+        <button
+          type="button"
+          className="button button-quiet"
+          aria-pressed={mode === 'sign-in'}
+          onClick={() => setMode('sign-in')}
+        >
+          I have an account
+        </button>
+      </div>
+      <form className="form" onSubmit={submit}>
+        {mode === 'sign-up' && (
+          <label className="field">
+            <span>Your name</span>
+            <input
+              required
+              maxLength={100}
+              autoComplete="name"
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+            />
+          </label>
+        )}
+        <label className="field">
+          <span>Email</span>
+          <input
+            type="email"
+            required
+            autoComplete="email"
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.target.value })}
+          />
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input
+            type="password"
+            required
+            minLength={mode === 'sign-up' ? 12 : 1}
+            autoComplete={mode === 'sign-up' ? 'new-password' : 'current-password'}
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
+          {mode === 'sign-up' && <small>At least 12 characters; a long phrase is best.</small>}
+        </label>
+        {error && (
+          <Notice tone="error">
+            {error.status === 401 ? 'Wrong email or password.' : error.message}
+            {error.details.map((d) => ` ${d.path}: ${d.message}.`)}
+          </Notice>
+        )}
+        <button type="submit" className="button" disabled={busy}>
+          {mode === 'sign-up' ? 'Create account and join' : 'Sign in and join'}
+        </button>
+      </form>
+    </div>
+  );
+}

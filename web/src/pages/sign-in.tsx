@@ -1,0 +1,69 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useSearch } from 'wouter';
+import { api, ApiError } from '../api.ts';
+import { Notice } from '../components/states.tsx';
+
+export default function SignIn() {
+  const queries = useQueryClient();
+  const next = new URLSearchParams(useSearch()).get('next') ?? '/';
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api('/auth/sign-in', { method: 'POST', json: { email, password } });
+      await queries.invalidateQueries();
+      // Only paths of the dashboard itself: never an address from the URL elsewhere.
+      window.location.assign(`/app${next.startsWith('/') && !next.startsWith('//') ? next : '/'}`);
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="card narrow">
+      <h1>Sign in to Deskpulse</h1>
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <label className="field">
+          <span>Email</span>
+          <input
+            type="email"
+            required
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input
+            type="password"
+            required
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {error && (
+          <Notice tone="error">
+            {error.status === 429
+              ? `Too many attempts: try again in ${error.retryAfter ?? 60} seconds.`
+              : error.status === 401
+                ? 'Wrong email or password.'
+                : error.message}
+          </Notice>
+        )}
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <p className="muted">New here? Ask an admin of your workspace for an invite link.</p>
+    </div>
+  );
+}

@@ -280,7 +280,7 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Integrations' }).click();
     await card('Plain').getByRole('button', { name: 'Disconnect' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Disconnect Plain' }).click();
-    await expect.poll(() => card('Plain').getByText('Not connected', { exact: true }).count()).toBe(1);
+    await expect.poll(() => card('Plain').getByText('Disconnected', { exact: true }).count()).toBe(1);
     const after = await metrics();
     expect(after.providers.find((p) => p.provider === 'plain')?.source.status).toBe('disconnected');
     await ownerContext.close();

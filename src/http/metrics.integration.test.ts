@@ -89,6 +89,9 @@ describe.each(PROVIDER_IDS)('%s refresh', (provider) => {
       key: keys.admin,
       json: { timezone: 'America/New_York' },
     });
+    expect(await (await t.request('/workspace', { key: keys.member })).json()).toMatchObject({
+      timezone: 'America/New_York',
+    });
     expect(
       (
         await t.request(`/integrations/${provider}/token`, {

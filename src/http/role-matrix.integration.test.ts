@@ -203,6 +203,7 @@ const fixtures: Record<string, () => Promise<Fixture>> = {
   'GET /metrics/history': async () => ({ path: '/metrics/history?weeks=4' }),
   'GET /metrics/agents': async () => ({ path: '/metrics/agents' }),
   'GET /metrics/prometheus': async () => ({ path: '/metrics/prometheus' }),
+  'GET /workspace': async () => ({ path: '/workspace' }),
   'PATCH /workspace': async () => ({ path: '/workspace', body: { timezone: 'Europe/London' } }),
   'POST /webhooks': async () => ({
     path: '/webhooks',
@@ -274,6 +275,7 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /metrics/agents': 'member',
   // Not a workspace route: DESKPULSE_METRICS_TOKEN (or loopback when unset), never a workspace key.
   'GET /metrics/prometheus': 'metrics-token',
+  'GET /workspace': 'member',
   'PATCH /workspace': 'admin',
   'POST /webhooks': 'admin',
   'GET /webhooks': 'admin',

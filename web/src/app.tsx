@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, type ReactNode } from 'react';
-import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
 import { api } from './api.ts';
 import { ErrorState, Loading } from './components/states.tsx';
 import { Overview } from './pages/overview.tsx';
@@ -88,6 +88,7 @@ export function App() {
   const me = useMe();
   const setup = useSetup();
   const [location] = useLocation();
+  const search = useSearch();
   if (location === '/invite') {
     return (
       <Public>
@@ -112,7 +113,8 @@ export function App() {
         <SignIn />
       </Public>
     ) : (
-      <Redirect to={`/signin?next=${encodeURIComponent(location)}`} />
+      // The query string goes along: an OAuth callback's ?error=not_signed_in is still shown after signing in.
+      <Redirect to={`/signin?next=${encodeURIComponent(location + (search ? `?${search}` : ''))}`} />
     );
   }
   if (!me.data.workspace) {

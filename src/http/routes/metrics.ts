@@ -17,7 +17,7 @@ import {
 import { toWorkspaceDto, WorkspaceSchema } from '../../contracts/identity.ts';
 import * as metrics from '../../domain/metrics.ts';
 import { listCurrent, listHistory } from '../../domain/snapshots.ts';
-import { updateWorkspaceAs } from '../../domain/workspaces.ts';
+import { findWorkspace, updateWorkspaceAs } from '../../domain/workspaces.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
@@ -71,6 +71,14 @@ const agents = defineRoute('member', {
   responses: { 200: { description: 'Agents', ...json(AgentsResponseSchema) } },
 });
 
+const getWorkspace = defineRoute('member', {
+  method: 'get',
+  path: '/workspace',
+  tags: ['Identity'],
+  summary: 'The workspace: its name and the timezone its weeks run in',
+  responses: { 200: { description: 'The workspace', ...json(WorkspaceSchema) } },
+});
+
 const patchWorkspace = defineRoute('admin', {
   method: 'patch',
   path: '/workspace',
@@ -119,6 +127,12 @@ export function registerMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(agents, async (c) => {
     const rows = await listCurrent(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
     return c.json(toAgentsResponse(rows), 200);
+  });
+
+  app.openapi(getWorkspace, async (c) => {
+    const ws = await findWorkspace(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
+    if (!ws) throw new AppError('not_found', 'workspace not found');
+    return c.json(toWorkspaceDto(ws), 200);
   });
 
   app.openapi(patchWorkspace, async (c) => {

@@ -69,7 +69,8 @@ export function WeeklyChart({
         width: Math.max(240, el.clientWidth),
         height: 260,
         legend: { show: false },
-        scales: { x: { time: false } },
+        // From zero: a week-to-week wobble should look like one, not like a cliff.
+        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
           {
             stroke: css('--muted'),

@@ -8,7 +8,7 @@ import { Dialog } from '../components/dialog.tsx';
 import { ErrorState, Loading, Notice } from '../components/states.tsx';
 import { dateTime, relative } from '../format.ts';
 import { canWrite, useMe } from '../session.ts';
-import { useConnections } from './overview.tsx';
+import { useConnections, useMetrics } from './overview.tsx';
 
 /** What the OAuth callback's error codes mean, in words a person can act on. */
 function callbackMessage(helpdesk: string, error: string): string {
@@ -52,9 +52,19 @@ function problemOf(c: ConnectionInfo, helpdesk: string): string | null {
   }
 }
 
-function Pill({ c, sandbox }: { c: ConnectionInfo | undefined; sandbox: boolean }) {
+function Pill({
+  c,
+  sandbox,
+  disconnected,
+}: {
+  c: ConnectionInfo | undefined;
+  sandbox: boolean;
+  disconnected: boolean;
+}) {
   const [text, tone] = !c
-    ? ['Not connected', 'neutral']
+    ? disconnected
+      ? ['Disconnected', 'neutral']
+      : ['Not connected', 'neutral']
     : c.status === 'needs_reauth'
       ? ['Needs re-auth', 'bad']
       : c.status === 'degraded'
@@ -389,6 +399,7 @@ function ProviderCard({
   provider,
   connection,
   writable,
+  disconnected,
   justConnected,
   onConnected,
   onChange,
@@ -396,6 +407,8 @@ function ProviderCard({
   provider: ProviderInfo;
   connection: ConnectionInfo | undefined;
   writable: boolean;
+  /** Not connected now, but it was: its numbers are kept, marked disconnected. */
+  disconnected: boolean;
   justConnected: boolean;
   onConnected: () => void;
   onChange: () => void;
@@ -406,7 +419,7 @@ function ProviderCard({
     <li className="card provider-card">
       <div className="provider-head">
         <h2>{provider.displayName}</h2>
-        <Pill c={connection} sandbox={provider.sandbox} />
+        <Pill c={connection} sandbox={provider.sandbox} disconnected={disconnected} />
       </div>
       {connection?.sandbox && (
         <p className="muted">
@@ -434,7 +447,10 @@ function ProviderCard({
         </dl>
       ) : (
         <p className="muted">
-          Not connected.{provider.sandbox ? ' This server serves a demo helpdesk to try it with.' : ''}
+          {disconnected
+            ? 'Disconnected: the numbers it measured are kept, marked disconnected.'
+            : 'Not connected.'}
+          {provider.sandbox ? ' This server serves a demo helpdesk to try it with.' : ''}
         </p>
       )}
       {problem && (
@@ -473,6 +489,7 @@ export default function Integrations() {
     queryFn: () => api<{ providers: ProviderInfo[] }>('/integrations/providers'),
   });
   const connections = useConnections();
+  const metrics = useMetrics();
   const queries = useQueryClient();
   const [, navigate] = useLocation();
   // Where the OAuth callback sent us back (?integration=…&status=…): read once, then dropped from the address
@@ -520,6 +537,10 @@ export default function Integrations() {
             provider={p}
             connection={connections.data.connections.find((c) => c.provider === p.id)}
             writable={canWrite(me.data)}
+            disconnected={(metrics.data?.providers ?? []).some(
+              (r) =>
+                r.provider === p.id && r.source.kind === 'connection' && r.source.status === 'disconnected',
+            )}
             justConnected={justConnected === p.id}
             onConnected={() => setJustConnected(p.id)}
             onChange={refreshAll}

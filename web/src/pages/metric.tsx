@@ -18,6 +18,7 @@ export default function Metric({ metricKey }: { metricKey: string }) {
   if (!row) return <Empty title="No numbers yet" />;
   const weeks = history.data.weeks.filter((w) => w.source.id === row.source.id);
   const format = (v: number) => formatValue(meta.unit, v);
+  const gaps = weeks.some((w) => w.metrics[meta.key] === null);
   return (
     <>
       <p className="crumbs">
@@ -56,7 +57,7 @@ export default function Metric({ metricKey }: { metricKey: string }) {
                 <th scope="col" className="num">
                   {meta.label}
                 </th>
-                <th scope="col">Why not measured</th>
+                {gaps && <th scope="col">Why not measured</th>}
               </tr>
             </thead>
             <tbody>
@@ -66,7 +67,7 @@ export default function Metric({ metricKey }: { metricKey: string }) {
                   <td className="num">
                     {w.metrics[meta.key] === null ? '—' : format(w.metrics[meta.key] as number)}
                   </td>
-                  <td>{w.metrics[meta.key] === null ? (w.notMeasured[meta.key] ?? '') : ''}</td>
+                  {gaps && <td>{w.metrics[meta.key] === null ? (w.notMeasured[meta.key] ?? '') : ''}</td>}
                 </tr>
               ))}
             </tbody>

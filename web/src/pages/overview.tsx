@@ -11,7 +11,7 @@ import { api } from '../api.ts';
 import { Sparkline } from '../components/chart.tsx';
 import { Empty, ErrorState, Loading, Notice } from '../components/states.tsx';
 import { deltaOf, formatValue, METRICS, relative, type MetricMeta } from '../format.ts';
-import { SourcePicker } from './sources.tsx';
+import { sourceLabel, SourcePicker } from './sources.tsx';
 
 export function useMetrics() {
   return useQuery({ queryKey: ['metrics'], queryFn: () => api<MetricsResponse>('/metrics') });
@@ -54,7 +54,17 @@ function staleness(row: ProviderMetricsDto, connections: ConnectionInfo[]): stri
   return age > 2 * minutes * 60_000 ? `stale: older than twice the ${minutes}-minute refresh interval` : null;
 }
 
-function MetricCard({ meta, row, weeks }: { meta: MetricMeta; row: ProviderMetricsDto; weeks: WeekDto[] }) {
+function MetricCard({
+  meta,
+  row,
+  weeks,
+  stale,
+}: {
+  meta: MetricMeta;
+  row: ProviderMetricsDto;
+  weeks: WeekDto[];
+  stale: string | null;
+}) {
   const value = row.metrics[meta.key];
   const delta = value === null ? null : deltaOf(meta, weeks);
   const reason = row.notMeasured[meta.key];
@@ -95,6 +105,10 @@ function MetricCard({ meta, row, weeks }: { meta: MetricMeta; row: ProviderMetri
           <Sparkline values={series} label={`${meta.label} over the last ${series.length} weeks`} />
         )}
         {note && <p className="metric-note">Note: {note}</p>}
+        <p className={`freshness${stale ? ' freshness-stale' : ''}`}>
+          Measured {relative(row.measuredAt)} · {sourceLabel(row.source)}
+          {stale && <> · {stale}</>}
+        </p>
       </Link>
     </li>
   );
@@ -128,11 +142,11 @@ export function Overview() {
         <h1>Overview</h1>
         <SourcePicker rows={metrics.data.providers} selected={row} />
       </div>
-      <p className={`freshness${stale ? ' freshness-stale' : ''}`}>
-        Measured {relative(row.measuredAt)}
-        {row.source.sandbox && ' · demo data from the built-in emulator'}
-        {stale && <> · {stale}</>}
-      </p>
+      {row.source.sandbox && (
+        <Notice tone="info">
+          Demo data: these numbers come from the built-in emulator, not a real helpdesk.
+        </Notice>
+      )}
       {history.isError && (
         <Notice tone="warn">
           The weekly history could not be loaded: changes and sparklines are missing.
@@ -140,7 +154,7 @@ export function Overview() {
       )}
       <ul className="metric-grid" aria-label="Metrics">
         {METRICS.map((meta) => (
-          <MetricCard key={meta.key} meta={meta} row={row} weeks={weeks} />
+          <MetricCard key={meta.key} meta={meta} row={row} weeks={weeks} stale={stale} />
         ))}
       </ul>
     </>

@@ -84,11 +84,15 @@ function Confirm({
 
 function Workspace({ me }: { me: Me }) {
   const queries = useQueryClient();
-  const [timezone, setTimezone] = useState('');
+  const workspace = useQuery({ queryKey: ['workspace'], queryFn: () => api<WorkspaceDto>('/workspace') });
+  const [chosen, setChosen] = useState<string | null>(null);
+  const timezone = chosen ?? workspace.data?.timezone ?? '';
   const save = useMutation({
     mutationFn: () => api<WorkspaceDto>('/workspace', { method: 'PATCH', json: { timezone } }),
     onSuccess: () => {
-      for (const key of ['history', 'me']) void queries.invalidateQueries({ queryKey: [key] });
+      setChosen(null);
+      for (const key of ['workspace', 'history', 'metrics', 'me'])
+        void queries.invalidateQueries({ queryKey: [key] });
     },
   });
   const zones = (() => {
@@ -114,14 +118,17 @@ function Workspace({ me }: { me: Me }) {
         >
           <label className="field-inline">
             <span>Timezone (weeks run Monday–Sunday there)</span>
-            <select value={timezone} onChange={(e) => setTimezone(e.target.value)} required>
-              <option value="">Choose…</option>
+            <select value={timezone} onChange={(e) => setChosen(e.target.value)} required>
               {zones.map((z) => (
                 <option key={z}>{z}</option>
               ))}
             </select>
           </label>
-          <button type="submit" className="button" disabled={!timezone || save.isPending}>
+          <button
+            type="submit"
+            className="button"
+            disabled={!timezone || timezone === workspace.data?.timezone || save.isPending}
+          >
             Save timezone
           </button>
           {save.isSuccess && <span className="ok-text">Saved: {save.data.timezone}</span>}
@@ -463,7 +470,7 @@ function Webhooks() {
             placeholder="https://"
           />
         </label>
-        <fieldset className="field">
+        <fieldset className="field events">
           <legend>Events</legend>
           {EVENTS.map((ev) => (
             <label key={ev} className="check">

@@ -59,16 +59,18 @@ export default function Team() {
         </Empty>
       ) : (
         <>
-          <div className="toolbar">
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={showInactive}
-                onChange={(e) => setShowInactive(e.target.checked)}
-              />{' '}
-              Show inactive agents ({inactive}: no tickets in the last 7 days)
-            </label>
-          </div>
+          {inactive > 0 && (
+            <div className="toolbar">
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={showInactive}
+                  onChange={(e) => setShowInactive(e.target.checked)}
+                />{' '}
+                Show inactive agents ({inactive}: no tickets in the last 7 days)
+              </label>
+            </div>
+          )}
           <TableScroll label="Agents">
             <table className="table">
               <caption>

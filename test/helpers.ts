@@ -68,6 +68,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DESKPULSE_SCHEDULER: '0',
     DESKPULSE_WORKER_CONCURRENCY: '2',
     LOG_LEVEL: 'debug',
+    // Most tests sign people up freely; the invite-only default has its own tests (DESKPULSE_SIGNUP=invite).
+    DESKPULSE_SIGNUP: 'open',
     ...overrides,
   });
 }
@@ -152,16 +154,30 @@ let counter = 0;
 export const uniqueEmail = (prefix = 'user') =>
   `${prefix}${++counter}-${randomBytes(3).toString('hex')}@example.com`;
 
-/** Signs up through the real endpoint and returns the session cookie. */
+/** Signs up through the real endpoint (which never signs in), then signs in: returns the session cookie. */
 export async function signUp(
   t: TestApp,
   email = uniqueEmail(),
 ): Promise<{ cookie: string; userId: string; email: string }> {
-  const res = await t.request('/auth/sign-up', {
-    method: 'POST',
-    json: { email, password: 'correct horse battery', name: 'Test' },
-  });
-  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const body = { email, password: 'correct horse battery', name: 'Test' };
+  if (t.deps.config.signUp === 'invite') {
+    // Invite-only sign-up has no door for a first owner: create the account as first-run setup does.
+    await t.deps.auth.api.signUpEmail({ body });
+    return signIn(t, email);
+  }
+  const res = await t.request('/auth/sign-up', { method: 'POST', json: body });
+  if (res.status !== 202) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  return signIn(t, email);
+}
+
+/** Signs in through the real endpoint and returns the session cookie. */
+export async function signIn(
+  t: TestApp,
+  email: string,
+  password = 'correct horse battery',
+): Promise<{ cookie: string; userId: string; email: string }> {
+  const res = await t.request('/auth/sign-in', { method: 'POST', json: { email, password } });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   const cookie = res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
@@ -180,7 +196,14 @@ export async function seedWorkspace(t: TestApp, name = 'Acme') {
         workspaceId: workspace.id,
         name: role,
         role,
-        createdByUserId: owner.userId,
+        createdBy: {
+          kind: 'session',
+          apiKeyId: null,
+          userId: owner.userId,
+          email: owner.email,
+          workspaceId: workspace.id,
+          role: 'owner',
+        },
       })
     ).secret;
   return {

@@ -3,6 +3,7 @@ import { createAuth } from '../auth/better-auth.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';
 import { findUserByEmail } from '../db/repositories/users.ts';
 import * as apiKeys from '../domain/api-keys.ts';
+import { passwordProblem } from '../domain/passwords.ts';
 import { createWorkspace } from '../domain/workspaces.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { CliContext } from './context.ts';
@@ -38,10 +39,10 @@ export async function runWorkspaceCreate(
   },
 ): Promise<void> {
   const password = opts.ownerPasswordStdin ? await readStdin() : undefined;
-  if (password !== undefined && (password.length < 10 || password.length > 256)) {
-    throw new AppError('invalid_body', 'the owner password must be 10 to 256 characters');
-  }
   const email = opts.ownerEmail.toLowerCase();
+  // The same policy as sign-up (src/domain/passwords.ts): "the owner password must be at least 12 characters".
+  const problem = password === undefined ? undefined : await passwordProblem(password, { email });
+  if (problem) throw new AppError('invalid_body', `the owner password ${problem}`);
   await withDatabase(ctx, async (database) => {
     const auth = createAuth({
       pool: database.pool,
@@ -73,7 +74,7 @@ export async function runWorkspaceCreate(
       workspaceId: workspace.id,
       name: 'owner (cli)',
       role: 'owner',
-      createdByUserId: user.id,
+      createdBy: { kind: 'system', label: 'deskpulse workspace create' },
     });
     print(
       opts.json,
@@ -120,7 +121,7 @@ export async function runApiKeyCreate(
       workspaceId,
       name: opts.name,
       role: opts.role,
-      createdByUserId: null,
+      createdBy: { kind: 'system', label: 'deskpulse apikey create' },
     });
     print(
       opts.json,
@@ -141,7 +142,14 @@ export async function runApiKeyList(
     const rows = keys.map(toApiKeyDto);
     // The body of GET /apikeys.
     if (opts.json) return print(true, { apiKeys: rows }, '');
-    console.table(rows.map((r) => ({ ...r, revokedAt: r.revokedAt ?? '', lastUsedAt: r.lastUsedAt ?? '' })));
+    console.table(
+      rows.map(({ createdBy, ...r }) => ({
+        ...r,
+        createdBy: `${createdBy.label}${createdBy.isActive ? '' : ' (gone)'}`,
+        revokedAt: r.revokedAt ?? '',
+        lastUsedAt: r.lastUsedAt ?? '',
+      })),
+    );
   });
 }
 

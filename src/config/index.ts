@@ -54,6 +54,21 @@ const EnvSchema = z.object({
   DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   DESKPULSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DESKPULSE_SIGNUP: z.enum(['open', 'invite']).default('invite'),
+  DESKPULSE_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  DESKPULSE_SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
+  DESKPULSE_SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+  DESKPULSE_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((n) => ipaddr.isValidCIDR(n) || ipaddr.isValid(n)),
+      'must be comma-separated IP addresses or CIDRs of the reverse proxies in front of Deskpulse',
+    ),
   DESKPULSE_IMPORT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -112,6 +127,14 @@ export interface Config {
   imports: ImportsConfig;
   /** `invite`: accounts are made through an invite (or the first-run setup); `open`: anyone may sign up. */
   signUp: 'open' | 'invite';
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** Failed sign-ins are limited per account and per client address over a sliding window. */
+  signIn: { windowSeconds: number; maxFailuresPerAccount: number; maxFailuresPerAddress: number };
+  /** Reverse proxies whose `X-Forwarded-For` names the client (else the socket's peer is the client). */
+  trustedProxies: string[];
 }
 
 export interface ImportsConfig {
@@ -215,5 +238,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.DESKPULSE_METRICS_TOKEN,
     imports: { maxBytes: e.DESKPULSE_IMPORT_MAX_BYTES },
     signUp: e.DESKPULSE_SIGNUP,
+    auth: {
+      signIn: {
+        windowSeconds: e.DESKPULSE_SIGNIN_WINDOW_SECONDS,
+        maxFailuresPerAccount: e.DESKPULSE_SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+        maxFailuresPerAddress: e.DESKPULSE_SIGNIN_MAX_FAILURES_PER_ADDRESS,
+      },
+      trustedProxies: e.DESKPULSE_TRUSTED_PROXIES.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
   };
 }

@@ -5,12 +5,40 @@ const Email = z
   .email()
   .max(254)
   .transform((e) => e.toLowerCase());
-const Password = z.string().min(10).max(256);
+/** The password policy's length bounds (the rest of the policy is src/domain/passwords.ts). */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 256;
+const Password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`)
+  .openapi({
+    description:
+      'At least 12 characters, any characters; refused when common, a run like 123456…, or your email',
+  });
 const Name = z.string().trim().min(1).max(100);
 
 export const SignUpBodySchema = z
-  .strictObject({ email: Email, password: Password, name: Name })
+  .strictObject({
+    email: Email,
+    password: Password,
+    name: Name,
+    inviteToken: z.string().min(1).max(128).optional().openapi({
+      description:
+        'The token of an invite link (`/invite#token=…`): required unless sign-up is open; joins its workspace',
+    }),
+  })
   .openapi('SignUp');
+/**
+ * The same answer whether the account was created or the email already had one, so sign-up never tells who has
+ * an account. Either way the person signs in next.
+ */
+export const SignUpResponseSchema = z
+  .object({
+    next: z.literal('sign_in'),
+    message: z.string(),
+  })
+  .openapi('SignedUp');
 export const SignInBodySchema = z
   .strictObject({ email: Email, password: z.string().min(1).max(256) })
   .openapi('SignIn');
@@ -37,11 +65,23 @@ export const WorkspaceSchema = z
 export const CreateApiKeyBodySchema = z
   .strictObject({ name: Name, role: AssignableRoleSchema })
   .openapi('CreateApiKey');
+export const ApiKeyCreatorSchema = z
+  .object({
+    kind: z.enum(['user', 'api_key', 'system']),
+    id: z.string().nullable().openapi({ description: 'The user id or key id; null for Deskpulse itself' }),
+    label: z.string().openapi({ description: "The person's email, the key's name, or the command" }),
+    isActive: z.boolean().openapi({
+      description:
+        'user: still a member of this workspace; api_key: that key is not revoked; system: always true',
+    }),
+  })
+  .openapi('ApiKeyCreator');
 export const ApiKeySchema = z
   .object({
     id: z.string(),
     name: z.string(),
     role: RoleSchema,
+    createdBy: ApiKeyCreatorSchema,
     createdAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),
@@ -106,6 +146,7 @@ export const toApiKeyDto = (k: {
   id: string;
   name: string;
   role: z.infer<typeof RoleSchema>;
+  createdBy: z.infer<typeof ApiKeyCreatorSchema>;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -113,6 +154,12 @@ export const toApiKeyDto = (k: {
   id: k.id,
   name: k.name,
   role: k.role,
+  createdBy: {
+    kind: k.createdBy.kind,
+    id: k.createdBy.id,
+    label: k.createdBy.label,
+    isActive: k.createdBy.isActive,
+  },
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),

@@ -79,25 +79,6 @@ export const ScheduleBodySchema = z
 
 export const DisconnectQuerySchema = z.strictObject({ provider: ProviderIdSchema });
 
-export const AuditQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z
-    .string()
-    .regex(/^[0-9]{1,18}$/, 'must be an audit event id')
-    .optional(),
-});
-export const AuditEventSchema = z
-  .object({
-    id: z.string(),
-    at: z.iso.datetime(),
-    actor: z.string(),
-    action: z.string(),
-    provider: ProviderIdSchema.nullable(),
-    outcome: z.string(),
-    detail: z.string().nullable(),
-  })
-  .openapi('AuditEvent');
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 type ConnectionDto = z.infer<typeof ConnectionSchema>;
@@ -144,24 +125,6 @@ export const toConnectionDto = (
     failingSince: iso(c.failingSince),
     consecutiveFailures: c.consecutiveFailures,
   },
-});
-
-export const toAuditEventDto = (e: {
-  id: string;
-  at: Date;
-  actorLabel: string;
-  action: string;
-  provider: z.infer<typeof ProviderIdSchema> | null;
-  outcome: string;
-  detail: string | null;
-}): z.infer<typeof AuditEventSchema> => ({
-  id: e.id,
-  at: e.at.toISOString(),
-  actor: e.actorLabel,
-  action: e.action,
-  provider: e.provider,
-  outcome: e.outcome,
-  detail: e.detail,
 });
 
 export const ProviderInfoSchema = z

@@ -26,7 +26,10 @@ export interface ApiKeysTable {
   name: string;
   role: WorkspaceRole;
   secret_hash: string;
+  created_by_kind: 'user' | 'api_key' | 'system';
   created_by_user_id: string | null;
+  created_by_api_key_id: string | null;
+  created_by_label: string;
   created_at: CreatedAt;
   last_used_at: Date | null;
   revoked_at: Date | null;
@@ -114,6 +117,16 @@ export interface AuditEventsTable {
   provider: ProviderId | null;
   outcome: string;
   detail: string | null;
+  target_kind: string | null;
+  target_id: string | null;
+  target_label: string | null;
+}
+
+export interface SignInFailuresTable {
+  id: Generated<string>;
+  account_hash: string;
+  address: string;
+  at: CreatedAt;
 }
 
 export type RefreshState = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
@@ -271,6 +284,7 @@ export interface Database {
   helpdesk_connections: HelpdeskConnectionsTable;
   oauth_states: OAuthStatesTable;
   audit_events: AuditEventsTable;
+  sign_in_failures: SignInFailuresTable;
   workspaces: WorkspacesTable;
   memberships: MembershipsTable;
   api_keys: ApiKeysTable;

@@ -3,28 +3,52 @@ import * as apiKeys from '../db/repositories/api-keys.ts';
 import type { WorkspaceRole } from '../db/schema.ts';
 import { AppError } from '../lib/app-error.ts';
 import { randomToken, safeEqual, sha256Hex } from '../lib/crypto.ts';
+import { type Actor, actorLabel, recordAudit } from './audit.ts';
 import { hasRole, type WorkspacePrincipal } from './roles.ts';
 
 export type ApiKey = apiKeys.ApiKey;
+export type ListedApiKey = apiKeys.ListedApiKey;
 
 // `dpk_<16 hex id>_<43 base64url secret>`: the id finds the row, the secret is compared by SHA-256 hash.
 // A fast hash is right here: the secret is 256 random bits, so there is nothing for a slow hash to stretch.
 const KEY_PATTERN = /^dpk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
+const creatorOf = (a: Actor): Omit<apiKeys.ApiKeyCreator, 'isActive'> =>
+  a.kind === 'session'
+    ? { kind: 'user', id: a.userId, label: a.email }
+    : a.kind === 'api_key'
+      ? { kind: 'api_key', id: a.apiKeyId, label: actorLabel(a) }
+      : { kind: 'system', id: null, label: a.label };
+
+const keyTarget = (k: { id: string; name: string }) => ({ kind: 'api_key', id: k.id, label: k.name });
+
+/** Mints a key and records who did (`createdBy`: the person, key or command), in one transaction. */
 export async function createApiKey(
   db: Db,
-  input: { workspaceId: string; name: string; role: WorkspaceRole; createdByUserId: string | null },
-): Promise<{ apiKey: ApiKey; secret: string }> {
+  input: { workspaceId: string; name: string; role: WorkspaceRole; createdBy: Actor },
+): Promise<{ apiKey: ListedApiKey; secret: string }> {
   const keyId = randomToken(8);
   const hexId = Buffer.from(keyId, 'base64url').toString('hex');
   const secretPart = randomToken(32);
-  const apiKey = await apiKeys.insertApiKey(db, {
-    id: `key_${hexId}`,
-    workspaceId: input.workspaceId,
-    name: input.name,
-    role: input.role,
-    secretHash: sha256Hex(secretPart),
-    createdByUserId: input.createdByUserId,
+  const apiKey = await db.transaction().execute(async (trx) => {
+    const key = await apiKeys.insertApiKey(trx, {
+      id: `key_${hexId}`,
+      workspaceId: input.workspaceId,
+      name: input.name,
+      role: input.role,
+      secretHash: sha256Hex(secretPart),
+      createdBy: creatorOf(input.createdBy),
+    });
+    await recordAudit(trx, {
+      workspaceId: input.workspaceId,
+      actor: input.createdBy,
+      action: 'apikey.create',
+      provider: null,
+      outcome: 'ok',
+      detail: `role ${input.role}`,
+      target: keyTarget(key),
+    });
+    return key;
   });
   return { apiKey, secret: `dpk_${hexId}_${secretPart}` };
 }
@@ -34,7 +58,7 @@ export async function createApiKeyAs(
   db: Db,
   caller: WorkspacePrincipal,
   input: { name: string; role: 'admin' | 'member' },
-): Promise<{ apiKey: ApiKey; secret: string }> {
+): Promise<{ apiKey: ListedApiKey; secret: string }> {
   if (!hasRole(caller.role, input.role)) {
     throw new AppError('forbidden', `a ${caller.role} cannot create a ${input.role} key`);
   }
@@ -42,7 +66,7 @@ export async function createApiKeyAs(
     workspaceId: caller.workspaceId,
     name: input.name,
     role: input.role,
-    createdByUserId: caller.userId,
+    createdBy: caller,
   });
 }
 
@@ -55,6 +79,22 @@ export async function authenticateApiKey(db: Db, presented: string): Promise<Api
   return found.key;
 }
 
+async function revokeAndRecord(db: Db, key: ApiKey, actor: Actor): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Revoking an already revoked key changes nothing and records nothing.
+    if (!(await apiKeys.revokeApiKey(trx, key.workspaceId, key.id))) return;
+    await recordAudit(trx, {
+      workspaceId: key.workspaceId,
+      actor,
+      action: 'apikey.revoke',
+      provider: null,
+      outcome: 'ok',
+      detail: `role ${key.role}`,
+      target: keyTarget(key),
+    });
+  });
+}
+
 export async function revokeApiKeyAs(db: Db, caller: WorkspacePrincipal, id: string): Promise<void> {
   const key = await apiKeys.findApiKey(db, caller.workspaceId, id);
   if (!key) throw new AppError('not_found', `no API key ${id} in this workspace`);
@@ -63,13 +103,14 @@ export async function revokeApiKeyAs(db: Db, caller: WorkspacePrincipal, id: str
   if (key.role !== 'member' && caller.role !== 'owner' && key.id !== caller.apiKeyId) {
     throw new AppError('forbidden', `only the owner can revoke ${key.role} keys`);
   }
-  await apiKeys.revokeApiKey(db, caller.workspaceId, id);
+  await revokeAndRecord(db, key, caller);
 }
 
-export async function revokeApiKeyById(db: Db, id: string): Promise<ApiKey> {
+/** `deskpulse apikey revoke`: by id in any workspace, recorded as the command. */
+export async function revokeApiKeyById(db: Db, id: string, actor?: Actor): Promise<ApiKey> {
   const found = await apiKeys.findApiKeyWithHash(db, id);
   if (!found) throw new AppError('not_found', `no API key ${id}`);
-  await apiKeys.revokeApiKey(db, found.key.workspaceId, id);
+  await revokeAndRecord(db, found.key, actor ?? { kind: 'system', label: 'deskpulse apikey revoke' });
   return found.key;
 }
 

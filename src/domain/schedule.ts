@@ -3,6 +3,7 @@ import type { Config } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
 import * as repo from '../db/repositories/connections/index.ts';
 import * as refreshes from '../db/repositories/refreshes.ts';
+import * as signInFailures from '../db/repositories/sign-in-failures.ts';
 import * as webhookRepo from '../db/repositories/webhooks.ts';
 import type { JobQueue } from './queue.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -159,10 +160,15 @@ export async function pruneHistory(
   db: Db,
   now: Date,
   retentionDays = HISTORY_RETENTION_DAYS,
-): Promise<{ refreshes: number; deliveries: number }> {
+): Promise<{ refreshes: number; deliveries: number; signInFailures: number }> {
   const before = new Date(now.getTime() - retentionDays * 24 * 60 * MINUTE_MS);
   return {
     refreshes: await refreshes.deleteFinishedBefore(db, before),
     deliveries: await webhookRepo.deleteFinishedDeliveriesBefore(db, before),
+    // The longest sign-in window is a day (DESKPULSE_SIGNIN_WINDOW_SECONDS); older failures count for nothing.
+    signInFailures: await signInFailures.deleteFailuresBefore(
+      db,
+      new Date(now.getTime() - 24 * 60 * MINUTE_MS),
+    ),
   };
 }

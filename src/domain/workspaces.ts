@@ -7,6 +7,7 @@ import type { WorkspaceRole } from '../db/schema.ts';
 import { AppError } from '../lib/app-error.ts';
 import { randomToken, sha256Hex } from '../lib/crypto.ts';
 import { isValidTimezone } from '../metrics/weeks.ts';
+import { recordAudit } from './audit.ts';
 import { newId } from './ids.ts';
 import type { WorkspacePrincipal } from './roles.ts';
 
@@ -60,33 +61,69 @@ export async function createInvite(
   input: { role: 'admin' | 'member' },
 ): Promise<{ invite: Invite; token: string }> {
   const token = randomToken(32);
-  const invite = await invites.insertInvite(db, {
-    id: newId('inv'),
-    workspaceId: caller.workspaceId,
-    role: input.role,
-    tokenHash: sha256Hex(token),
-    createdByUserId: caller.userId,
-    expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+  const invite = await db.transaction().execute(async (trx) => {
+    const created = await invites.insertInvite(trx, {
+      id: newId('inv'),
+      workspaceId: caller.workspaceId,
+      role: input.role,
+      tokenHash: sha256Hex(token),
+      createdByUserId: caller.userId,
+      expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+    });
+    await recordAudit(trx, {
+      workspaceId: caller.workspaceId,
+      actor: caller,
+      action: 'invite.create',
+      provider: null,
+      outcome: 'ok',
+      detail: `role ${input.role}`,
+      target: inviteTarget(created),
+    });
+    return created;
   });
   return { invite, token };
 }
 
+const inviteTarget = (i: { id: string; role: WorkspaceRole }) => ({
+  kind: 'invite',
+  id: i.id,
+  label: `${i.role} invite`,
+});
+
 export async function revokeInvite(db: Db, caller: WorkspacePrincipal, id: string): Promise<void> {
-  if (!(await invites.revokeInvite(db, caller.workspaceId, id))) {
-    throw new AppError('not_found', `no pending invite ${id} in this workspace`);
-  }
+  await db.transaction().execute(async (trx) => {
+    const revoked = await invites.revokeInvite(trx, caller.workspaceId, id);
+    if (!revoked) throw new AppError('not_found', `no pending invite ${id} in this workspace`);
+    await recordAudit(trx, {
+      workspaceId: caller.workspaceId,
+      actor: caller,
+      action: 'invite.revoke',
+      provider: null,
+      outcome: 'ok',
+      target: inviteTarget(revoked),
+    });
+  });
+}
+
+/**
+ * The invite a token opens, if it can still be accepted; otherwise the reason, as the error every invite path
+ * answers (`not_found`, `invite_used`, `invite_expired`).
+ */
+export async function findAcceptableInvite(db: Db, token: string): Promise<Invite> {
+  const invite = await invites.findInviteByTokenHash(db, sha256Hex(token));
+  if (!invite || invite.revokedAt) throw new AppError('not_found', 'invite not found');
+  if (invite.acceptedAt) throw new AppError('invite_used', 'this invite has already been used');
+  if (invite.expiresAt.getTime() <= Date.now())
+    throw new AppError('invite_expired', 'this invite has expired');
+  return invite;
 }
 
 export async function acceptInvite(
   db: Db,
-  input: { token: string; userId: string },
+  input: { token: string; userId: string; email: string },
 ): Promise<{ workspace: Workspace; role: WorkspaceRole }> {
   return db.transaction().execute(async (trx) => {
-    const invite = await invites.findInviteByTokenHash(trx, sha256Hex(input.token));
-    if (!invite || invite.revokedAt) throw new AppError('not_found', 'invite not found');
-    if (invite.acceptedAt) throw new AppError('invite_used', 'this invite has already been used');
-    if (invite.expiresAt.getTime() <= Date.now())
-      throw new AppError('invite_expired', 'this invite has expired');
+    const invite = await findAcceptableInvite(trx, input.token);
     if (await memberships.findMembership(trx, invite.workspaceId, input.userId)) {
       throw new AppError('conflict', 'you are already a member of this workspace');
     }
@@ -97,6 +134,22 @@ export async function acceptInvite(
       workspaceId: invite.workspaceId,
       userId: input.userId,
       role: invite.role,
+    });
+    await recordAudit(trx, {
+      workspaceId: invite.workspaceId,
+      actor: {
+        kind: 'session',
+        apiKeyId: null,
+        userId: input.userId,
+        email: input.email,
+        workspaceId: invite.workspaceId,
+        role: invite.role,
+      },
+      action: 'invite.accept',
+      provider: null,
+      outcome: 'ok',
+      detail: `joined as ${invite.role}`,
+      target: inviteTarget(invite),
     });
     const workspace = await workspaces.findWorkspace(trx, invite.workspaceId);
     if (!workspace) throw new AppError('not_found', 'invite not found');
@@ -117,8 +170,25 @@ export async function changeMemberRole(
   const target = await memberships.findMembership(db, caller.workspaceId, userId);
   if (!target) throw new AppError('not_found', `no member ${userId} in this workspace`);
   if (target.role === 'owner') throw new AppError('forbidden', "the owner's role cannot be changed");
-  await memberships.updateMembershipRole(db, caller.workspaceId, userId, role);
+  await db.transaction().execute(async (trx) => {
+    await memberships.updateMembershipRole(trx, caller.workspaceId, userId, role);
+    await recordAudit(trx, {
+      workspaceId: caller.workspaceId,
+      actor: caller,
+      action: 'member.role_change',
+      provider: null,
+      outcome: 'ok',
+      detail: `${target.role} → ${role}`,
+      target: await memberTarget(trx, userId),
+    });
+  });
 }
+
+const memberTarget = async (db: Db, userId: string) => ({
+  kind: 'user',
+  id: userId,
+  label: (await users.findUser(db, userId))?.email ?? null,
+});
 
 /** Owner removes anyone but themselves; admins remove members only (https://docs.forepost.ai/help/teammates). */
 export async function removeMember(db: Db, caller: WorkspacePrincipal, userId: string): Promise<void> {
@@ -128,5 +198,16 @@ export async function removeMember(db: Db, caller: WorkspacePrincipal, userId: s
   if (caller.role !== 'owner' && target.role !== 'member') {
     throw new AppError('forbidden', 'admins can remove members only');
   }
-  await memberships.deleteMembership(db, caller.workspaceId, userId);
+  await db.transaction().execute(async (trx) => {
+    await memberships.deleteMembership(trx, caller.workspaceId, userId);
+    await recordAudit(trx, {
+      workspaceId: caller.workspaceId,
+      actor: caller,
+      action: 'member.remove',
+      provider: null,
+      outcome: 'ok',
+      detail: `was ${target.role}`,
+      target: await memberTarget(trx, userId),
+    });
+  });
 }

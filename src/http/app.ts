@@ -10,6 +10,7 @@ import { renderError } from './errors.ts';
 import { sameOriginWrites, securityHeaders } from './security.ts';
 import { registerWebRoutes } from './web.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerImportRoutes } from './routes/imports.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerWorkspaceRoutes(app);
   registerApiKeyRoutes(app);
   registerIntegrationRoutes(app);
+  registerAuditRoutes(app);
   registerMetricsRoutes(app);
   registerWebhookRoutes(app);
   registerImportRoutes(app);

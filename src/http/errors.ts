@@ -13,6 +13,7 @@ export const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
   invalid_state: 400,
   unauthenticated: 401,
   forbidden: 403,
+  signup_invite_required: 403,
   not_found: 404,
   conflict: 409,
   invite_expired: 410,
@@ -21,6 +22,7 @@ export const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
   unsupported_media_type: 415,
   credential_rejected: 422,
   invalid_file: 422,
+  rate_limited: 429,
   provider_not_configured: 500,
   internal_error: 500,
   upstream_error: 502,
@@ -51,5 +53,8 @@ export function renderError(err: unknown, c: Context<AppEnv>): Response {
       ...(appError.details ? { details: appError.details } : {}),
     },
   };
+  if (appError.retryAfterSeconds !== undefined) {
+    c.header('Retry-After', String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
+  }
   return c.json(body, STATUS[appError.code]);
 }

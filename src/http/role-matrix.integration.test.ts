@@ -42,7 +42,7 @@ beforeAll(async () => {
     workspaceId: home.workspace.id,
     name: 'gone',
     role: 'owner',
-    createdByUserId: null,
+    createdBy: { kind: 'system', label: 'role matrix' },
   });
   await revokeApiKeyById(t.deps.db, revoked.apiKey.id);
   revokedKey = revoked.secret;
@@ -232,7 +232,7 @@ const fixtures: Record<string, () => Promise<Fixture>> = {
       workspaceId: home.workspace.id,
       name: 'x',
       role: 'member',
-      createdByUserId: null,
+      createdBy: { kind: 'system', label: 'role matrix' },
     });
     return { path: `/apikeys/${k.apiKey.id}` };
   },

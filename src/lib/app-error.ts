@@ -21,6 +21,8 @@ export type AppErrorCode =
   | 'payload_too_large'
   | 'invalid_file'
   | 'unsupported_media_type'
+  | 'signup_invite_required'
+  | 'rate_limited'
   | 'internal_error';
 
 export interface ErrorDetail {
@@ -33,6 +35,8 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    /** When the caller may try again (`rate_limited`): rendered as the `Retry-After` header, in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';

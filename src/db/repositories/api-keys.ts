@@ -1,6 +1,17 @@
 import type { Db } from '../client.ts';
 import type { WorkspaceRole } from '../schema.ts';
 
+/** Who made a key (`isActive`: the person is still a member of the workspace, or the key is not revoked). */
+export interface ApiKeyCreator {
+  kind: 'user' | 'api_key' | 'system';
+  id: string | null;
+  label: string;
+  isActive: boolean;
+}
+
+/** A key with who made it, as `GET /apikeys` lists it. */
+export type ListedApiKey = ApiKey & { createdBy: ApiKeyCreator };
+
 /** What the API shows of a key; the secret hash never leaves this module. */
 export interface ApiKey {
   id: string;
@@ -52,9 +63,10 @@ export async function insertApiKey(
     name: string;
     role: WorkspaceRole;
     secretHash: string;
-    createdByUserId: string | null;
+    createdBy: Omit<ApiKeyCreator, 'isActive'>;
   },
-): Promise<ApiKey> {
+): Promise<ListedApiKey> {
+  const c = row.createdBy;
   const r = await db
     .insertInto('api_keys')
     .values({
@@ -63,11 +75,14 @@ export async function insertApiKey(
       name: row.name,
       role: row.role,
       secret_hash: row.secretHash,
-      created_by_user_id: row.createdByUserId,
+      created_by_kind: c.kind,
+      created_by_user_id: c.kind === 'user' ? c.id : null,
+      created_by_api_key_id: c.kind === 'api_key' ? c.id : null,
+      created_by_label: c.label,
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
-  return toApiKey(r);
+  return { ...toApiKey(r), createdBy: { ...c, isActive: true } };
 }
 
 export async function findApiKeyWithHash(
@@ -92,24 +107,58 @@ export async function findApiKey(db: Db, workspaceId: string, id: string): Promi
   return r && toApiKey(r);
 }
 
-export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKey[]> {
+/** The workspace's keys with their creators, and whether each creator still belongs here. */
+export async function listApiKeys(db: Db, workspaceId: string): Promise<ListedApiKey[]> {
   const rows = await db
-    .selectFrom('api_keys')
-    .select(COLUMNS)
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('created_at')
+    .selectFrom('api_keys as k')
+    .leftJoin('memberships as m', (j) =>
+      j.onRef('m.workspace_id', '=', 'k.workspace_id').onRef('m.user_id', '=', 'k.created_by_user_id'),
+    )
+    .leftJoin('api_keys as parent', 'parent.id', 'k.created_by_api_key_id')
+    .select(COLUMNS.map((c) => `k.${c}` as const))
+    .select([
+      'k.created_by_kind',
+      'k.created_by_user_id',
+      'k.created_by_api_key_id',
+      'k.created_by_label',
+      'm.user_id as member_user_id',
+      'parent.id as parent_id',
+      'parent.revoked_at as parent_revoked_at',
+    ])
+    .where('k.workspace_id', '=', workspaceId)
+    .orderBy('k.created_at')
+    .orderBy('k.id')
     .execute();
-  return rows.map(toApiKey);
+  return rows.map((r) => {
+    const kind = r.created_by_kind;
+    const isActive =
+      kind === 'user'
+        ? r.member_user_id !== null
+        : kind === 'api_key'
+          ? r.parent_id !== null && r.parent_revoked_at === null
+          : true;
+    return {
+      ...toApiKey(r),
+      createdBy: {
+        kind,
+        id: kind === 'user' ? r.created_by_user_id : kind === 'api_key' ? r.created_by_api_key_id : null,
+        label: r.created_by_label,
+        isActive,
+      },
+    };
+  });
 }
 
-export async function revokeApiKey(db: Db, workspaceId: string, id: string): Promise<void> {
-  await db
+/** True when this call revoked the key (false: it was already revoked). */
+export async function revokeApiKey(db: Db, workspaceId: string, id: string): Promise<boolean> {
+  const r = await db
     .updateTable('api_keys')
     .set({ revoked_at: new Date() })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }
 
 /** Recorded at most once a minute per key so hot keys do not write on every request. */

@@ -1,6 +1,13 @@
 import type { Db } from '../client.ts';
 import type { ProviderId } from '../schema.ts';
 
+/** What an event was done to: an API key, an invite, a member, a webhook… */
+export interface AuditTarget {
+  kind: string;
+  id: string;
+  label: string | null;
+}
+
 export interface AuditEvent {
   id: string;
   at: Date;
@@ -11,6 +18,7 @@ export interface AuditEvent {
   provider: ProviderId | null;
   outcome: string;
   detail: string | null;
+  target: AuditTarget | null;
 }
 
 export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at'> & { workspaceId: string };
@@ -27,6 +35,9 @@ export async function insertAuditEvent(db: Db, e: NewAuditEvent): Promise<void> 
       provider: e.provider,
       outcome: e.outcome,
       detail: e.detail,
+      target_kind: e.target?.kind ?? null,
+      target_id: e.target?.id ?? null,
+      target_label: e.target?.label ?? null,
     })
     .execute();
 }
@@ -34,7 +45,13 @@ export async function insertAuditEvent(db: Db, e: NewAuditEvent): Promise<void> 
 export async function listAuditEvents(
   db: Db,
   workspaceId: string,
-  options: { limit: number; before?: string },
+  options: {
+    limit: number;
+    before?: string | undefined;
+    actions?: string[] | undefined;
+    actor?: string | undefined;
+    since?: Date | undefined;
+  },
 ): Promise<AuditEvent[]> {
   let q = db
     .selectFrom('audit_events')
@@ -43,6 +60,18 @@ export async function listAuditEvents(
     .orderBy('id', 'desc')
     .limit(options.limit);
   if (options.before) q = q.where('id', '<', options.before);
+  if (options.actions?.length) q = q.where('action', 'in', options.actions);
+  if (options.since) q = q.where('at', '>=', options.since);
+  const actor = options.actor;
+  if (actor) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('actor_user_id', '=', actor),
+        eb('actor_api_key_id', '=', actor),
+        eb('actor_label', '=', actor.toLowerCase()),
+      ]),
+    );
+  }
   const rows = await q.execute();
   return rows.map((r) => ({
     id: String(r.id),
@@ -54,5 +83,7 @@ export async function listAuditEvents(
     provider: r.provider,
     outcome: r.outcome,
     detail: r.detail,
+    target:
+      r.target_kind && r.target_id ? { kind: r.target_kind, id: r.target_id, label: r.target_label } : null,
   }));
 }

@@ -94,7 +94,8 @@ export async function listInvites(db: Db, workspaceId: string): Promise<Invite[]
   return rows.map(toInvite);
 }
 
-export async function revokeInvite(db: Db, workspaceId: string, id: string): Promise<boolean> {
+/** The invite this call revoked; undefined when there was no pending one. */
+export async function revokeInvite(db: Db, workspaceId: string, id: string): Promise<Invite | undefined> {
   const r = await db
     .updateTable('invites')
     .set({ revoked_at: new Date() })
@@ -102,8 +103,9 @@ export async function revokeInvite(db: Db, workspaceId: string, id: string): Pro
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .where('accepted_at', 'is', null)
+    .returning(COLUMNS)
     .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
+  return r && toInvite(r);
 }
 
 /** Single use: only one concurrent accept can flip accepted_at from null. */

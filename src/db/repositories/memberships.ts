@@ -88,3 +88,17 @@ export async function deleteMembership(db: Db, workspaceId: string, userId: stri
     .where('user_id', '=', userId)
     .execute();
 }
+
+/** The workspaces the account with this email belongs to (none when no account has it). */
+export async function listMembershipsByEmail(
+  db: Db,
+  email: string,
+): Promise<{ userId: string; workspaceId: string }[]> {
+  const rows = await db
+    .selectFrom('auth_user as u')
+    .innerJoin('memberships as m', 'm.user_id', 'u.id')
+    .select(['u.id', 'm.workspace_id'])
+    .where('u.email', '=', email)
+    .execute();
+  return rows.map((r) => ({ userId: r.id, workspaceId: r.workspace_id }));
+}

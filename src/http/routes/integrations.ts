@@ -1,8 +1,6 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
-  AuditEventSchema,
-  AuditQuerySchema,
   CallbackQuerySchema,
   CompleteBodySchema,
   ConnectionSchema,
@@ -13,10 +11,8 @@ import {
   startQuerySchema,
   ProvidersResponseSchema,
   TokenBodySchema,
-  toAuditEventDto,
   toConnectionDto,
 } from '../../contracts/integrations.ts';
-import { listAudit } from '../../domain/audit.ts';
 import { intervalOf, minIntervalOf, setRefreshInterval } from '../../domain/schedule.ts';
 import * as connections from '../../domain/connections/index.ts';
 import { findMembership } from '../../domain/workspaces.ts';
@@ -131,18 +127,6 @@ const catalog = defineRoute('member', {
   responses: { 200: { description: 'Helpdesks', ...json(ProvidersResponseSchema) } },
 });
 
-const audit = defineRoute('admin', {
-  method: 'get',
-  path: '/audit',
-  tags: ['Integrations'],
-  summary:
-    'Connect, reconnect, disconnect, refresh failure and recovery, key rotation: who, when, what, outcome',
-  request: { query: AuditQuerySchema },
-  responses: {
-    200: { description: 'Newest first', ...json(z.object({ events: z.array(AuditEventSchema) })) },
-  },
-});
-
 /**
  * Where the browser lands after the callback: the dashboard's integrations page, with codes only, never a message
  * that could carry helpdesk text (the page says what each code means).
@@ -250,14 +234,5 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
       c.var.logger.info({ provider, code: e.code }, 'oauth callback failed');
       return dashboardRedirect(c, provider, { error: e.code });
     }
-  });
-
-  app.openapi(audit, async (c) => {
-    const q = c.req.valid('query');
-    const events = await listAudit(c.var.deps.db, workspacePrincipalOf(c).workspaceId, {
-      limit: q.limit,
-      ...(q.before ? { before: q.before } : {}),
-    });
-    return c.json({ events: events.map(toAuditEventDto) }, 200);
   });
 }

@@ -5,7 +5,9 @@ import {
   SetupStatusSchema,
   toWorkspaceDto,
 } from '../../contracts/identity.ts';
+import { assertAcceptablePassword } from '../../domain/passwords.ts';
 import { assertNotSetUp, createFirstWorkspace, isSetUp } from '../../domain/setup.ts';
+import { isAccountOf } from '../../domain/sign-up.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
@@ -39,6 +41,8 @@ export function registerSetupRoutes(app: OpenAPIHono<AppEnv>): void {
     const { db, auth } = c.var.deps;
     const body = c.req.valid('json');
     await assertNotSetUp(db);
+    // The one password policy (src/domain/passwords.ts), as for sign-up and `deskpulse workspace create`.
+    await assertAcceptablePassword(body.password, { email: body.email });
     const res = await auth.api.signUpEmail({
       body: { email: body.email, password: body.password, name: body.name },
       headers: c.req.raw.headers,
@@ -47,14 +51,21 @@ export function registerSetupRoutes(app: OpenAPIHono<AppEnv>): void {
     const created = (await res.json().catch(() => ({}))) as {
       user?: { id: string; email: string; name: string };
     };
-    if (!res.ok || !created.user) {
+    // better-auth answers a taken email with a made-up user (sign-up never tells who has an account).
+    if (!res.ok || !created.user || !(await isAccountOf(db, body.email, created.user.id))) {
       throw new AppError('invalid_body', 'could not create the account: sign in if it exists already');
     }
     const workspace = await createFirstWorkspace(db, {
       name: body.workspaceName,
       ownerUserId: created.user.id,
     });
-    for (const cookie of res.headers.getSetCookie()) c.header('set-cookie', cookie, { append: true });
+    // Sign-up never signs in (src/auth/better-auth.ts): the owner's session comes from signing in.
+    const session = await auth.api.signInEmail({
+      body: { email: body.email, password: body.password },
+      headers: c.req.raw.headers,
+      asResponse: true,
+    });
+    for (const cookie of session.headers.getSetCookie()) c.header('set-cookie', cookie, { append: true });
     const { id, email, name } = created.user;
     return c.json({ user: { id, email, name }, workspace: toWorkspaceDto(workspace) }, 201);
   });

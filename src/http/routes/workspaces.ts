@@ -170,10 +170,11 @@ export function registerWorkspaceRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(acceptInvite, async (c) => {
-    const { userId } = sessionUserOf(c);
+    const { userId, email } = sessionUserOf(c);
     const { workspace, role } = await workspaces.acceptInvite(c.var.deps.db, {
       token: c.req.valid('json').token,
       userId,
+      email,
     });
     return c.json({ workspace: { id: workspace.id, name: workspace.name }, role }, 200);
   });

@@ -95,7 +95,28 @@ describe('deskpulse CLI on an external database', () => {
         'short',
       );
       expect(short.code).toBe(1);
-      expect(short.stderr).toBe('deskpulse: error: the owner password must be 10 to 256 characters\n');
+      expect(short.stderr).toBe('deskpulse: error: the owner password must be at least 12 characters\n');
+      // The same policy as sign-up: a common password and the email itself are refused too.
+      for (const [password, problem] of [
+        ['password1234', 'is too common: it is on a list of passwords that attackers try first'],
+        ['x@x.io', 'must be at least 12 characters'],
+        ['owner@example.com', 'must not be your email address or its name part'],
+      ]) {
+        const refused = await cli(
+          [
+            'workspace',
+            'create',
+            '--name',
+            'X',
+            '--owner-email',
+            'owner@example.com',
+            '--owner-password-stdin',
+          ],
+          env,
+          password,
+        );
+        expect(refused.stderr).toBe(`deskpulse: error: the owner password ${problem}\n`);
+      }
       expect(await handle.db.selectFrom('workspaces').select('id').execute()).toHaveLength(before.length);
     },
   );

@@ -417,14 +417,88 @@ describe('disconnect', () => {
     expect(second[0]?.auth_type).toBe('oauth');
     expect(second[0]?.access_token_ct).not.toBe(first.access_token_ct);
     const audit = await json<{ events: { action: string }[] }>(
-      await t.request('/audit', { key: keys.admin }),
+      await t.request('/audit?action=connection.connect,connection.reconnect', { key: keys.admin }),
     );
     expect(audit.events.map((e) => e.action)).toEqual(['connection.reconnect', 'connection.connect']);
   });
 });
 
+/**
+ * People's secrets around the audit trail and the sign-in limiter: what a key, an invite, sign-ups and failed
+ * sign-ins leave behind. Returns what may never be stored or logged, and what may not even be answered.
+ */
+async function exerciseIdentity() {
+  const ws = await seedWorkspace(t);
+  const created = await json<{ id: string; key: string }>(
+    await t.request('/apikeys', {
+      method: 'POST',
+      key: ws.keys.owner,
+      json: { name: 'leak', role: 'member' },
+    }),
+  );
+  await t.request(`/apikeys/${created.id}`, { method: 'DELETE', key: ws.keys.owner });
+  const invite = await json<{ id: string; token: string }>(
+    await t.request('/invites', { method: 'POST', key: ws.keys.owner, json: { role: 'member' } }),
+  );
+  const revokedInvite = await json<{ id: string; token: string }>(
+    await t.request('/invites', { method: 'POST', key: ws.keys.owner, json: { role: 'admin' } }),
+  );
+  await t.request(`/invites/${revokedInvite.id}`, { method: 'DELETE', key: ws.keys.owner });
+  const joinerPassword = 'LEAKCHECK joiner passphrase';
+  const joiner = `leakcheck-joiner-${Date.now()}@example.com`;
+  await t.request('/auth/sign-up', {
+    method: 'POST',
+    json: { email: joiner, password: joinerPassword, name: 'J', inviteToken: invite.token },
+  });
+  // A taken email signing up again: better-auth logs such attempts with the email in them.
+  await t.request('/auth/sign-up', {
+    method: 'POST',
+    json: { email: ws.owner.email, password: 'LEAKCHECK retaken passphrase', name: 'J' },
+  });
+  const wrong = ['LEAKCHECK-wrong-password-01', 'LEAKCHECK-wrong-password-02'];
+  const nobody = 'leakcheck-nobody@example.com';
+  for (const [email, password] of [
+    [ws.owner.email, wrong[0]],
+    [nobody, wrong[1]],
+    [joiner, wrong[0]],
+  ] as const) {
+    expect((await t.request('/auth/sign-in', { method: 'POST', json: { email, password } })).status).toBe(
+      401,
+    );
+  }
+  expect(
+    (await t.request('/auth/sign-in', { method: 'POST', json: { email: joiner, password: joinerPassword } }))
+      .status,
+  ).toBe(200);
+  const audit = await json<{ events: { action: string }[] }>(
+    await t.request('/audit?limit=200', { key: ws.keys.owner }),
+  );
+  expect(new Set(audit.events.map((e) => e.action))).toEqual(
+    new Set([
+      'apikey.create',
+      'apikey.revoke',
+      'invite.create',
+      'invite.revoke',
+      'invite.accept',
+      'auth.sign_in_failed',
+    ]),
+  );
+  const failures = await t.deps.db.selectFrom('sign_in_failures').selectAll().execute();
+  expect(failures.length).toBeGreaterThanOrEqual(2);
+  return {
+    /** Never in a response, a log line or a row. */
+    secrets: [...wrong, joinerPassword, 'LEAKCHECK retaken passphrase', 'correct horse battery', nobody],
+    /** Answered once, by design (the key and the invite link), but never logged or stored. */
+    shownOnce: [created.key.slice('dpk_'.length + 17), invite.token, revokedInvite.token],
+    /** Emails the limiter and the logs must know only by hash. */
+    emails: [ws.owner.email, joiner],
+    failures,
+  };
+}
+
 describe('secrets stay secret', () => {
   it('no issued or seeded token appears in any response, log line or database row', async () => {
+    const identity = await exerciseIdentity();
     const secrets = [
       ...Object.values(TOKENS),
       ...PROVIDER_IDS.flatMap((p) => {
@@ -447,10 +521,19 @@ describe('secrets stay secret', () => {
     expect(dump.length).toBeGreaterThan(1000);
     const logs = t.logs.join('\n');
     const responses = bodies.join('\n');
-    for (const s of secrets) {
+    for (const s of [...secrets, ...identity.secrets]) {
       expect(responses.includes(s), `response contains ${s.slice(0, 12)}…`).toBe(false);
       expect(logs.includes(s), `log contains ${s.slice(0, 12)}…`).toBe(false);
       expect(dump.includes(s), `database contains ${s.slice(0, 12)}…`).toBe(false);
+    }
+    for (const s of identity.shownOnce) {
+      expect(logs.includes(s), `log contains ${s.slice(0, 12)}…`).toBe(false);
+      expect(dump.includes(s), `database contains ${s.slice(0, 12)}…`).toBe(false);
+    }
+    const failureRows = identity.failures.map((r) => JSON.stringify(r)).join('\n');
+    for (const email of identity.emails) {
+      expect(logs.includes(email), `log contains ${email}`).toBe(false);
+      expect(failureRows.includes(email), `sign_in_failures contains ${email}`).toBe(false);
     }
   });
 });

@@ -46,6 +46,7 @@ export function createEmulator(provider: ProviderId, options: EmulatorOptions = 
     knobs: {
       accessTokenLifetimeSeconds: module.defaultAccessTokenLifetimeSeconds,
       forceInvalidGrant: false,
+      omitRefreshToken: false,
       latencyMs: 0,
       failNext: 0,
       rateLimit: module.defaultRateLimit,

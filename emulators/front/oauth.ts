@@ -101,7 +101,12 @@ export function mountFrontOAuth(app: Hono, ctx: EmulatorContext): void {
       }
       const accessToken = await mintAccessToken(principal, accessExpiresAt);
       ctx.store.addAccess(accessToken, principal, accessExpiresAt, refreshToken);
-      return tokenResponse(c, accessToken, refreshToken, accessExpiresAt);
+      return tokenResponse(
+        c,
+        accessToken,
+        ctx.knobs.omitRefreshToken ? undefined : refreshToken,
+        accessExpiresAt,
+      );
     }
 
     if (params.grant_type === 'authorization_code' || params.grant_type === 'refresh_token') {
@@ -133,11 +138,16 @@ function basicClient(c: Context, ctx: EmulatorContext): OAuthClient | null {
 }
 
 // `expires_at`, not `expires_in`; its unit is undocumented, epoch seconds like every other Front timestamp.
-function tokenResponse(c: Context, accessToken: string, refreshToken: string, expiresAt: number): Response {
+function tokenResponse(
+  c: Context,
+  accessToken: string,
+  refreshToken: string | undefined,
+  expiresAt: number,
+): Response {
   noStore(c);
   return c.json({
     access_token: accessToken,
-    refresh_token: refreshToken,
+    ...(refreshToken ? { refresh_token: refreshToken } : {}),
     expires_at: epochSeconds(expiresAt),
     token_type: 'Bearer',
   });

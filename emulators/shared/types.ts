@@ -50,6 +50,11 @@ export interface RateLimit {
 export interface EmulatorKnobs {
   accessTokenLifetimeSeconds: number;
   forceInvalidGrant: boolean;
+  /**
+   * Answer refresh grants without a `refresh_token` (the client keeps its old one), as Front may ("the same, or
+   * new refresh_token") and RFC 6749 §6 allows. Front only.
+   */
+  omitRefreshToken: boolean;
   latencyMs: number;
   failNext: number;
   /** The provider's documented limit by default; tests and benchmarks lower it; null turns it off. */

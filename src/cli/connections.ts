@@ -1,8 +1,15 @@
 import { SingleBar } from 'cli-progress';
 import { recordAudit } from '../domain/audit.ts';
-import { rotateEncryption, sweepExpiringTokens, type ConnectionsDeps } from '../domain/connections/index.ts';
+import {
+  describeCounts,
+  rotateEncryption,
+  sealedOutside,
+  sealedUnder,
+  sweepExpiringTokens,
+  type ConnectionsDeps,
+} from '../domain/connections/index.ts';
 import { resolveProvider } from '../domain/provider-settings.ts';
-import { addDataDirKey } from '../db/data-dir.ts';
+import { addDataDirKey, retireDataDirKey } from '../db/data-dir.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';
 import { AppError } from '../lib/app-error.ts';
 import { generateKey } from '../lib/keyring.ts';
@@ -87,19 +94,77 @@ export async function runKeysRotate(ctx: CliContext, opts: { newKey?: boolean })
     const bar = progress('re-encrypting');
     const result = await rotateEncryption(deps, { onProgress: bar.update });
     bar.stop();
-    const workspaces = await deps.db.selectFrom('workspaces').select('id').execute();
-    for (const w of workspaces) {
-      await recordAudit(deps.db, {
-        workspaceId: w.id,
-        actor: { kind: 'system', label: 'deskpulse keys rotate' },
-        action: 'keys.rotate',
-        provider: null,
-        outcome: 'ok',
-        detail: `credentials sealed under key ${result.currentKeyId}`,
-      });
+    // A process still encrypting under an older key (one not restarted with a new DESKPULSE_ENCRYPTION_KEYS)
+    // would leave rows behind that the loop above cannot see coming: check every table once more.
+    const left = await sealedOutside(deps.db, result.currentKeyId);
+    if (left.keys.length > 0) {
+      throw new AppError(
+        'conflict',
+        `${describeCounts(left)} are still sealed under ${left.keys.join(', ')}: a process is still encrypting with an older key; give every process the new key (restart it), then run keys rotate again`,
+      );
     }
+    await auditEveryWorkspace(deps.db, 'keys.rotate', `credentials sealed under key ${result.currentKeyId}`);
     process.stdout.write(
-      `re-encrypted ${result.reencrypted} connection(s); every credential is under key ${result.currentKeyId}\n`,
+      `re-encrypted ${describeCounts(result.perStore)}; every secret is under key ${result.currentKeyId} (verified)\n`,
+    );
+  });
+}
+
+async function auditEveryWorkspace(
+  db: ConnectionsDeps['db'],
+  action: 'keys.rotate' | 'keys.retire',
+  detail: string,
+) {
+  const workspaces = await db.selectFrom('workspaces').select('id').execute();
+  for (const w of workspaces) {
+    await recordAudit(db, {
+      workspaceId: w.id,
+      actor: { kind: 'system', label: `deskpulse ${action.replace('.', ' ')}` },
+      action,
+      provider: null,
+      outcome: 'ok',
+      detail,
+    });
+  }
+}
+
+/**
+ * `deskpulse keys retire ID`: refuses while any row of any table (connections, webhook secrets, OAuth states) is
+ * sealed under ID, and never retires the current key. Then removes ID from the data dir's keyring, or — when the
+ * keyring comes from DESKPULSE_ENCRYPTION_KEYS — says to remove it there.
+ */
+export async function runKeysRetire(ctx: CliContext, id: string): Promise<void> {
+  await withConnections(ctx, async (deps, database) => {
+    const ids = deps.keyring.keyIds;
+    if (!ids.includes(id))
+      throw new AppError('not_found', `no encryption key ${id} (keys: ${ids.join(', ')})`);
+    if (ids[0] === id) {
+      throw new AppError(
+        'conflict',
+        `${id} is the current key: add a new one and re-encrypt first (${
+          database.keySource === 'env'
+            ? 'put a new key first in DESKPULSE_ENCRYPTION_KEYS, restart, then deskpulse keys rotate'
+            : 'deskpulse keys rotate --new-key'
+        })`,
+      );
+    }
+    const under = await sealedUnder(deps.db, id);
+    if (under.connections + under.webhookSecrets + under.oauthStates > 0) {
+      throw new AppError(
+        'conflict',
+        `cannot retire ${id}: ${describeCounts(under)} are still sealed under it; run deskpulse keys rotate first`,
+      );
+    }
+    if (database.keySource === 'env') {
+      process.stdout.write(
+        `no secret is sealed under ${id}: remove ${id} from DESKPULSE_ENCRYPTION_KEYS in every process's environment and restart them\n`,
+      );
+      return;
+    }
+    retireDataDirKey(ctx.config.dataDir, id);
+    await auditEveryWorkspace(deps.db, 'keys.retire', `key ${id} removed from the keyring`);
+    process.stdout.write(
+      `retired ${id}: removed from ${ctx.config.dataDir}/secrets.json; no secret was sealed under it\n`,
     );
   });
 }

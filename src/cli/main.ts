@@ -126,6 +126,17 @@ keys
   .option('--new-key', 'first add a new current key to the data dir keyring (embedded setup only)')
   .action(async (opts: { newKey?: boolean }) => (await connections()).runKeysRotate(await context(), opts));
 keys
+  .command('retire')
+  .description(
+    'Remove an old key from the keyring; refused while any secret is still sealed under it (run keys rotate first)',
+  )
+  .argument(
+    '<id>',
+    'key id',
+    parseWith(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must match [A-Za-z0-9_-]{1,32}')),
+  )
+  .action(async (id: string) => (await connections()).runKeysRetire(await context(), id));
+keys
   .command('generate')
   .description('Print a new key as id:base64 for DESKPULSE_ENCRYPTION_KEYS (put it first)')
   .requiredOption(

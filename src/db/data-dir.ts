@@ -67,6 +67,24 @@ export function addDataDirKey(dataDir: string): string {
   return `k${n}`;
 }
 
+/**
+ * Removes a key from the data dir's keyring (`deskpulse keys retire`): never the current one, and only once no
+ * row is sealed under it (the caller checks). Running processes drop it at their next encryption.
+ */
+export function retireDataDirKey(dataDir: string, id: string): void {
+  const secrets = readSecrets(dataDir);
+  const keys = secrets.encryptionKeys ? parseKeyring(secrets.encryptionKeys) : [];
+  if (!keys.some((k) => k.id === id)) throw new Error(`no key ${id} in ${fileOf(dataDir)}`);
+  if (keys[0]?.id === id) throw new Error(`${id} is the current key`);
+  const kept = secrets.encryptionKeys
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((pair) => pair && pair.slice(0, pair.indexOf(':')) !== id)
+    .join(',');
+  if (!kept) throw new Error('the keyring would be empty');
+  writeSecrets(dataDir, { ...secrets, encryptionKeys: kept });
+}
+
 /** Lets a running process pick up a key added by `deskpulse keys rotate --new-key` (checked by file mtime). */
 export function dataDirKeySource(dataDir: string): KeySource {
   let seen = statSync(fileOf(dataDir)).mtimeMs;

@@ -10,7 +10,9 @@ import { generateKey, Keyring, parseKeyring } from '../lib/keyring.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
 import { dataDirKeySource, loadOrCreateDataDirSecrets } from '../db/data-dir.ts';
 import { createWorkspace } from './workspaces.ts';
+import { sealedOutside } from './keys.ts';
 import {
+  approveAtHelpdesk,
   connectByOAuth,
   cliEnv,
   createTestApp,
@@ -20,6 +22,7 @@ import {
   TEST_KEYS,
   type TestApp,
   type TestHelpdesks,
+  waitFor,
 } from '../../test/helpers.ts';
 import {
   credentialFor,
@@ -224,7 +227,9 @@ describe('token refresh', () => {
     }
     expect((await connectByOAuth(t, 'plain', keys.admin)).status).toBe(200);
     expect((await connectionOf(workspace.id, 'plain')).status).toBe('ok');
-    const audit = (await (await t.request('/audit', { key: keys.admin })).json()) as {
+    const connectionEvents =
+      '/audit?action=connection.connect,connection.reconnect,connection.refresh_failed,connection.recovered';
+    const audit = (await (await t.request(connectionEvents, { key: keys.admin })).json()) as {
       events: { action: string; outcome: string; actor: string }[];
     };
     expect(audit.events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
@@ -357,7 +362,9 @@ describe('key rotation', () => {
       };
       delete env.DESKPULSE_ENCRYPTION_KEYS;
       const out = await run(process.execPath, [BIN, 'keys', 'rotate', '--new-key'], { env });
-      expect(out.stdout).toBe('re-encrypted 1 connection(s); every credential is under key k2\n');
+      expect(out.stdout).toBe(
+        're-encrypted 1 connection(s), 0 webhook secret(s), 0 OAuth state(s); every secret is under key k2 (verified)\n',
+      );
       expect(out.stderr).toContain('added key k2');
       const after = await repo.findConnectionById(handle.db, connection.id);
       expect(after?.encryptionKeyId).toBe('k2');
@@ -381,4 +388,153 @@ describe('key rotation', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('rotates while a refresh that returns no new refresh token runs, leaves no row under the old key, then retires it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-retire-'));
+    const app = await createTestApp(helpdesks.env, { worker: false });
+    const front = helpdesks.emulators.front;
+    try {
+      // What a running server on the embedded setup holds: the data dir's keyring, watching the file.
+      const { secrets } = await loadOrCreateDataDirSecrets(dir);
+      const k1 = secrets.encryptionKeys;
+      const running = new Keyring(parseKeyring(k1), dataDirKeySource(dir));
+      app.deps.keyring = running;
+      const deps = depsOf(app, running);
+      const { keys, workspace } = await seedWorkspace(app);
+      expect((await connectByOAuth(app, 'front', keys.admin)).status).toBe(200);
+      await webhooks.insertEndpoint(app.deps.db, running, {
+        id: 'wh_retire00000000000',
+        workspaceId: workspace.id,
+        url: 'http://127.0.0.1:9/never-called',
+        events: ['refresh.failed'],
+        secret: 'whsec_retire-test-secret',
+        createdByUserId: null,
+      });
+      // An OAuth flow in progress: its PKCE verifier is sealed under k1 until rotated.
+      const other = await seedWorkspace(app, 'Other');
+      const start = await app.request('/integrations/zendesk/start?subdomain=acme', {
+        key: other.keys.admin,
+      });
+      const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+      expect(await sealedOutside(app.deps.db, 'none')).toMatchObject({
+        connections: 1,
+        webhookSecrets: 1,
+        oauthStates: 1,
+        keys: ['k1'],
+      });
+
+      const conn = (await repo.findConnection(app.deps.db, workspace.id, 'front'))!;
+      const oldRefresh = (await repo.readSecrets(app.deps.db, running, conn)).refreshToken;
+      const refreshesBefore = front.stats.refreshRequests;
+      front.knobs.omitRefreshToken = true;
+      front.knobs.latencyMs = 1500;
+      const refreshing = credentialFor(deps, conn, { force: true });
+      // Wait until the refresh holds the row (it keeps it through the token call).
+      await waitFor('the refresh to lock its row', async () => {
+        const free = await app.deps.db
+          .transaction()
+          .execute(async (trx) =>
+            trx
+              .selectFrom('helpdesk_connections')
+              .select('id')
+              .where('id', '=', conn.id)
+              .forUpdate()
+              .skipLocked()
+              .execute(),
+          );
+        return free.length === 0;
+      });
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATABASE_URL: app.deps.config.databaseUrl ?? '',
+        DESKPULSE_AUTH_SECRET: 'x'.repeat(40),
+        DESKPULSE_DATA_DIR: dir,
+        DESKPULSE_SANDBOX: '0',
+      };
+      delete env.DESKPULSE_ENCRYPTION_KEYS;
+      const deskpulse = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+        run(process.execPath, [BIN, ...args], { env: { ...env, ...extra } }).then(
+          (r) => ({ code: 0, ...r }),
+          (e: { code: number; stdout: string; stderr: string }) => e,
+        );
+
+      const refusedCurrent = await deskpulse(['keys', 'retire', 'k1']);
+      expect(refusedCurrent).toMatchObject({ code: 1 });
+      expect(refusedCurrent.stderr).toBe(
+        'deskpulse: error: k1 is the current key: add a new one and re-encrypt first (deskpulse keys rotate --new-key)\n',
+      );
+
+      const rotated = await deskpulse(['keys', 'rotate', '--new-key']);
+      expect(rotated.stderr).toContain('added key k2');
+      expect(rotated.stdout).toMatch(
+        /^re-encrypted [01] connection\(s\), 1 webhook secret\(s\), 1 OAuth state\(s\); every secret is under key k2 \(verified\)\n$/,
+      );
+      expect(rotated.code).toBe(0);
+      front.knobs.latencyMs = 0;
+      expect((await refreshing).ok).toBe(true);
+      expect(front.stats.refreshRequests - refreshesBefore).toBe(1);
+      expect(await sealedOutside(app.deps.db, 'k2')).toEqual({
+        connections: 0,
+        webhookSecrets: 0,
+        oauthStates: 0,
+        keys: [],
+      });
+      const after = (await repo.findConnection(app.deps.db, workspace.id, 'front'))!;
+      expect(after.encryptionKeyId).toBe('k2');
+
+      // A process that never saw k2 writes a secret under k1: retiring k1 is refused until it is rotated.
+      const stale = new Keyring(parseKeyring(k1));
+      await webhooks.insertEndpoint(app.deps.db, stale, {
+        id: 'wh_retire00000000001',
+        workspaceId: workspace.id,
+        url: 'http://127.0.0.1:9/never-called',
+        events: ['refresh.failed'],
+        secret: 'whsec_stale-process',
+        createdByUserId: null,
+      });
+      const refused = await deskpulse(['keys', 'retire', 'k1']);
+      expect(refused).toMatchObject({ code: 1 });
+      expect(refused.stderr).toBe(
+        'deskpulse: error: cannot retire k1: 0 connection(s), 1 webhook secret(s), 0 OAuth state(s) are still sealed under it; run deskpulse keys rotate first\n',
+      );
+      expect((await deskpulse(['keys', 'rotate'])).stdout).toBe(
+        're-encrypted 0 connection(s), 1 webhook secret(s), 0 OAuth state(s); every secret is under key k2 (verified)\n',
+      );
+
+      const k2 = parseKeyring((await loadOrCreateDataDirSecrets(dir)).secrets.encryptionKeys)[0]!;
+      const withEnv = await deskpulse(['keys', 'retire', 'k1'], {
+        DESKPULSE_ENCRYPTION_KEYS: `k2:${k2.key.toString('base64')},${k1}`,
+      });
+      expect(withEnv.stdout).toBe(
+        "no secret is sealed under k1: remove k1 from DESKPULSE_ENCRYPTION_KEYS in every process's environment and restart them\n",
+      );
+      const retired = await deskpulse(['keys', 'retire', 'k1']);
+      expect(retired.stdout).toBe(
+        `retired k1: removed from ${dir}/secrets.json; no secret was sealed under it\n`,
+      );
+      expect(running.keyIds).toEqual(['k2']);
+
+      // Every credential opens without k1: the kept refresh token, the webhook secrets, the OAuth verifier.
+      const onlyNew = new Keyring([k2]);
+      const secretsAfter = await repo.readSecrets(app.deps.db, onlyNew, after);
+      expect(secretsAfter.refreshToken).toBe(oldRefresh);
+      for (const id of ['wh_retire00000000000', 'wh_retire00000000001']) {
+        expect((await webhooks.findEndpointWithSecret(app.deps.db, onlyNew, id))?.secret).toMatch(/^whsec_/);
+      }
+      const { code, state } = await approveAtHelpdesk(authorizeUrl);
+      const completed = await app.request('/integrations/zendesk/complete', {
+        method: 'POST',
+        key: other.keys.admin,
+        json: { code, state, subdomain: 'acme' },
+      });
+      expect(completed.status, await completed.clone().text()).toBe(200);
+      front.knobs.omitRefreshToken = false;
+      expect((await credentialFor(depsOf(app, onlyNew), after, { force: true })).ok).toBe(true);
+    } finally {
+      front.knobs.omitRefreshToken = false;
+      front.knobs.latencyMs = 0;
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

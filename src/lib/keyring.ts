@@ -68,10 +68,18 @@ export class Keyring {
     this.adopt(keys);
   }
 
+  /** The new keys replace the old ones: a key retired from the source no longer opens anything here. */
   private adopt(keys: EncryptionKey[]): void {
     if (keys.length === 0) throw new KeyringError('no keys');
     this.keys = keys;
+    this.byId.clear();
     for (const k of keys) this.byId.set(k.id, k.key);
+  }
+
+  /** Every key id, the current one first. */
+  get keyIds(): string[] {
+    this.sync();
+    return this.keys.map((k) => k.id);
   }
 
   private sync(): void {

@@ -103,6 +103,7 @@ export async function credentialFor(
       accessToken: refreshed.value.accessToken,
       refreshToken: refreshed.value.refreshToken,
       expiresAt: refreshed.value.expiresAt,
+      previousRefreshToken: secrets.refreshToken,
     });
     // Only a failure of the token step itself is healed by a token refresh; a failing metrics refresh is not.
     const tokenWasFailing = locked.lastErrorKind === 'token_refresh' && locked.lastRefreshStatus !== 'ok';

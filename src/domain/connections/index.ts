@@ -11,4 +11,4 @@ export {
   type SweepResult,
 } from './credentials.ts';
 export { IDLE_TOUCH_MS, touchIdleConnections } from './idle.ts';
-export { rotateEncryption } from '../keys.ts';
+export { rotateEncryption, sealedOutside, sealedUnder, describeCounts } from '../keys.ts';

@@ -21,8 +21,6 @@ export const STATE_TTL_MS = 10 * 60 * 1000;
 export const redirectUriFor = (config: Config, id: ProviderId) =>
   `${config.publicUrl}/integrations/${id}/callback`;
 
-export const stateAad = (stateHash: string) => `deskpulse/oauth-state/v1|${stateHash}`;
-
 export async function startOAuth(
   deps: ConnectionsDeps,
   caller: WorkspacePrincipal,
@@ -40,13 +38,13 @@ export async function startOAuth(
   const expiresAt = new Date(Date.now() + STATE_TTL_MS);
   // Abandoned flows are purged as new ones start, so no state outlives its 10 minutes by much.
   await states.deleteExpiredOAuthStates(deps.db);
-  await states.insertOAuthState(deps.db, stateHash, {
+  await states.insertOAuthState(deps.db, deps.keyring, stateHash, {
     workspaceId: caller.workspaceId,
     provider: id,
     userId: caller.userId,
     apiKeyId: caller.apiKeyId,
     params,
-    codeVerifierCt: codeVerifier ? deps.keyring.encrypt(codeVerifier, stateAad(stateHash)) : null,
+    codeVerifier,
     redirectUri,
     expiresAt,
   });
@@ -84,9 +82,7 @@ async function consumeState(
   return {
     params: row.params,
     redirectUri: row.redirectUri,
-    codeVerifier: row.codeVerifierCt
-      ? deps.keyring.decrypt(row.codeVerifierCt, stateAad(stateHash))
-      : undefined,
+    codeVerifier: states.openCodeVerifier(deps.keyring, stateHash, row),
   };
 }
 

@@ -141,23 +141,29 @@ export async function readSecrets(db: Db, keyring: Keyring, c: Connection): Prom
 
 /**
  * Persists a refreshed pair. A provider that returned no refresh token keeps the old one (Nango once wiped it:
- * https://github.com/NangoHQ/nango/issues/298). Call inside the transaction that holds the row lock, before the
- * new access token is used, so a rotated refresh token is never lost.
+ * https://github.com/NangoHQ/nango/issues/298), re-sealed under the current key with the new access token, so
+ * the row's key column tells the truth and the old key is not kept alive by it. Call inside the transaction that
+ * holds the row lock, before the new access token is used, so a rotated refresh token is never lost.
  */
 export async function storeRefreshedTokens(
   db: Db,
   keyring: Keyring,
   c: Connection,
-  tokens: { accessToken: string; refreshToken: string | undefined; expiresAt: Date | null },
+  tokens: {
+    accessToken: string;
+    refreshToken: string | undefined;
+    expiresAt: Date | null;
+    /** The refresh token the refresh was made with (kept when the provider returned none). */
+    previousRefreshToken: string | undefined;
+  },
 ): Promise<void> {
+  const refreshToken = tokens.refreshToken ?? tokens.previousRefreshToken;
   await db
     .updateTable('helpdesk_connections')
     .set({
       encryption_key_id: keyring.currentKeyId,
       access_token_ct: keyring.encrypt(tokens.accessToken, aad(c, 'access')),
-      ...(tokens.refreshToken
-        ? { refresh_token_ct: keyring.encrypt(tokens.refreshToken, aad(c, 'refresh')) }
-        : {}),
+      ...(refreshToken ? { refresh_token_ct: keyring.encrypt(refreshToken, aad(c, 'refresh')) } : {}),
       access_token_expires_at: tokens.expiresAt,
       token_refreshed_at: new Date(),
       updated_at: new Date(),

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -68,6 +70,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DESKPULSE_SCHEDULER: '0',
     DESKPULSE_WORKER_CONCURRENCY: '2',
     LOG_LEVEL: 'debug',
+    // Webhook receivers in tests listen on loopback, which the SSRF guard refuses unless allow-listed; no test
+    // registers anything else, so no delivery can leave the machine (src/domain/webhook-target.test.ts covers
+    // the public/private classification itself).
+    DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
     // Most tests sign people up freely; the invite-only default has its own tests (DESKPULSE_SIGNUP=invite).
     DESKPULSE_SIGNUP: 'open',
     ...overrides,
@@ -359,4 +365,32 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** A webhook receiver on a free loopback port that records what it gets and answers 204. */
+export async function startWebhookReceiver(): Promise<{
+  url: string;
+  received: { path: string; body: string }[];
+  close(): Promise<void>;
+}> {
+  const received: { path: string; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -345,7 +345,7 @@ describe('retry schedule and secrets at rest', () => {
   });
 
   it('re-seals signing secrets under a new key without changing them', async () => {
-    const endpoint = await register('https://1.1.1.1/hooks');
+    const endpoint = await register((await startReceiver([200])).url);
     expect(await countWebhookSecretsByKey(t.deps.db)).toEqual({ t1: 1 });
     const rotated = new Keyring(parseKeyring(`${generateKey('t2')},${TEST_KEYS}`));
     expect(await reencryptWebhookSecretsBatch(t.deps.db, rotated, 10)).toBe(1);

@@ -12,6 +12,7 @@ import {
   seedWorkspace,
   signUp,
   startHelpdesks,
+  startWebhookReceiver,
   type TestApp,
   type TestHelpdesks,
 } from '../../test/helpers.ts';
@@ -26,6 +27,7 @@ const RANK = { member: 1, admin: 2, owner: 3 } as const;
 
 let t: TestApp;
 let helpdesks: TestHelpdesks;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let home: Awaited<ReturnType<typeof seedWorkspace>>;
 let other: Awaited<ReturnType<typeof seedWorkspace>>;
 let revokedKey: string;
@@ -33,6 +35,7 @@ let routes: { method: string; path: string; minRole: string }[];
 const METRICS_TOKEN = 'matrix-metrics-token-0123456789';
 
 beforeAll(async () => {
+  receiver = await startWebhookReceiver();
   helpdesks = await startHelpdesks(() => ({ apiTokens: [{ token: 'matrix-front-token' }] }));
   // With a metrics token set, /metrics/prometheus answers its bearer only, so every caller below must get 401.
   t = await createTestApp({ ...helpdesks.env, DESKPULSE_METRICS_TOKEN: METRICS_TOKEN });
@@ -60,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
   await helpdesks.close();
+  await receiver.close();
 });
 
 const owner = () => ({
@@ -87,11 +91,11 @@ async function ensureFrontConnection(): Promise<void> {
   });
 }
 
-/** A public IP literal passes the SSRF guard without DNS; nothing is ever delivered to it here. */
+/** A loopback receiver (allow-listed by the test config): whatever the worker delivers stays on this machine. */
 const homeWebhookId = async () =>
   (
     await registerWebhook(t.deps, owner(), {
-      url: 'https://1.1.1.1/matrix-hook',
+      url: `${receiver.url}/matrix-hook`,
       events: ['refresh.failed'],
     })
   ).endpoint.id;
@@ -207,7 +211,7 @@ const fixtures: Record<string, () => Promise<Fixture>> = {
   'PATCH /workspace': async () => ({ path: '/workspace', body: { timezone: 'Europe/London' } }),
   'POST /webhooks': async () => ({
     path: '/webhooks',
-    body: { url: 'https://1.1.1.1/matrix-hook', events: ['refresh.failed'] },
+    body: { url: `${receiver.url}/matrix-hook`, events: ['refresh.failed'] },
   }),
   'GET /webhooks': async () => ({ path: '/webhooks' }),
   'POST /imports': async () => ({

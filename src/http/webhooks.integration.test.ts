@@ -1,24 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { publishEvent } from '../domain/webhooks.ts';
-import { createTestApp, seedWorkspace, type TestApp } from '../../test/helpers.ts';
+import { createTestApp, seedWorkspace, startWebhookReceiver, type TestApp } from '../../test/helpers.ts';
 
-/** The webhook endpoints' HTTP surface with the default SSRF policy (no allow-list). Deliveries: domain tests. */
+/**
+ * The webhook endpoints' HTTP surface. Endpoints are a loopback receiver, allow-listed by the test config;
+ * the SSRF refusals run against an app with the default policy (no allow-list). Deliveries: domain tests.
+ */
 let t: TestApp;
+let strict: TestApp;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let home: Awaited<ReturnType<typeof seedWorkspace>>;
 let other: Awaited<ReturnType<typeof seedWorkspace>>;
+let PUBLIC_URL: string;
 
 beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  PUBLIC_URL = `${receiver.url}/deskpulse-hook`;
   t = await createTestApp({}, { worker: false });
+  strict = await createTestApp({ DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: '' }, { worker: false });
   home = await seedWorkspace(t, 'Home');
   other = await seedWorkspace(t, 'Other');
 });
 afterAll(async () => {
+  // No test here delivers: the receiver must have heard nothing.
+  expect(receiver.received).toEqual([]);
   await t.close();
+  await strict.close();
+  await receiver.close();
 });
-
-// A public IPv4 literal: passes the guard without DNS, and no test here delivers to it.
-const PUBLIC_URL = 'https://1.1.1.1/deskpulse-hook';
 
 type Created = { id: string; url: string; events: string[]; createdAt: string; secret: string };
 type ErrorBody = { error: { code: string; message: string; details?: { path: string; message: string }[] } };
@@ -143,9 +153,15 @@ describe('POST /webhooks', () => {
       ['http://user:pass@example.com/', /^webhook URL must not contain a user name or password$/],
       ['not a url', /^webhook URL is not a valid absolute URL$/],
     ];
-    const before = await countEndpoints();
+    expect(strict.deps.config.webhooks.allowedNetworks).toEqual([]);
+    const strictHome = await seedWorkspace(strict, 'Strict');
+    const stored = () => strict.deps.db.selectFrom('webhook_endpoints').select('id').execute();
     for (const [url, reason] of refused) {
-      const res = await create(home.keys.admin, { url, events: ['refresh.failed'] });
+      const res = await strict.request('/webhooks', {
+        method: 'POST',
+        key: strictHome.keys.admin,
+        json: { url, events: ['refresh.failed'] },
+      });
       const body = (await res.json()) as ErrorBody;
       expect(res.status, url).toBe(400);
       expect(body.error.code).toBe('invalid_body');
@@ -157,7 +173,7 @@ describe('POST /webhooks', () => {
         );
       }
     }
-    expect(await countEndpoints()).toBe(before);
+    expect(await stored()).toEqual([]);
   });
 });
 

@@ -23,6 +23,33 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DESKPULSE_METRICS_TOKEN: 'short' })).toThrow(/DESKPULSE_METRICS_TOKEN/);
   });
 
+  it('is invite-only with sign-in limits by default, and reads the auth settings', () => {
+    expect(loadConfig({}).signUp).toBe('invite');
+    expect(loadConfig({}).auth).toEqual({
+      signIn: { windowSeconds: 900, maxFailuresPerAccount: 10, maxFailuresPerAddress: 50 },
+      trustedProxies: [],
+    });
+    const c = loadConfig({
+      DESKPULSE_SIGNUP: 'open',
+      DESKPULSE_SIGNIN_WINDOW_SECONDS: '60',
+      DESKPULSE_SIGNIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      DESKPULSE_SIGNIN_MAX_FAILURES_PER_ADDRESS: '7',
+      DESKPULSE_TRUSTED_PROXIES: '10.0.0.0/8, ::1',
+    });
+    expect(c.signUp).toBe('open');
+    expect(c.auth).toEqual({
+      signIn: { windowSeconds: 60, maxFailuresPerAccount: 3, maxFailuresPerAddress: 7 },
+      trustedProxies: ['10.0.0.0/8', '::1'],
+    });
+    expect(() => loadConfig({ DESKPULSE_SIGNUP: 'yes' })).toThrow(/DESKPULSE_SIGNUP/);
+    expect(() => loadConfig({ DESKPULSE_SIGNIN_WINDOW_SECONDS: '0' })).toThrow(
+      /DESKPULSE_SIGNIN_WINDOW_SECONDS/,
+    );
+    expect(() => loadConfig({ DESKPULSE_TRUSTED_PROXIES: 'proxy.local' })).toThrow(
+      /DESKPULSE_TRUSTED_PROXIES/,
+    );
+  });
+
   it('reads the job and webhook settings', () => {
     const c = loadConfig({
       DESKPULSE_SCHEDULER: '0',

@@ -175,6 +175,35 @@ describe('sign-up policy (invite-only by default)', () => {
     expect(await t.deps.db.selectFrom('auth_user').where('email', '=', email).execute()).toEqual([]);
   });
 
+  it('leaves the first owner to first-run setup, which applies the same password policy and signs in', async () => {
+    const fresh = await createTestApp({ DESKPULSE_SIGNUP: '' }, { worker: false });
+    try {
+      const body = { workspaceName: 'First', name: 'Owner', email: 'first.owner@example.com' };
+      const weak = await fresh.request('/setup', {
+        method: 'POST',
+        json: { ...body, password: 'password1234' },
+      });
+      expect(weak.status).toBe(400);
+      expect(await json(weak)).toMatchObject({
+        error: { code: 'invalid_body', details: [{ path: 'password' }] },
+      });
+      const done = await fresh.request('/setup', { method: 'POST', json: { ...body, password: PASSWORD } });
+      expect(done.status, await done.clone().text()).toBe(201);
+      const cookie = done.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      expect(await json(await fresh.request('/me', { cookie }))).toMatchObject({ role: 'owner' });
+      const later = await fresh.request('/auth/sign-up', {
+        method: 'POST',
+        json: { email: uniqueEmail(), password: PASSWORD, name: 'L' },
+      });
+      expect(later.status).toBe(403);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('lets anyone sign up with DESKPULSE_SIGNUP=open', async () => {
     const open = await createTestApp({ DESKPULSE_SIGNUP: 'open' });
     try {

@@ -90,6 +90,8 @@ export const AuditEventSchema = z
   })
   .openapi('AuditEvent');
 
+export type AuditEventDto = z.infer<typeof AuditEventSchema>;
+
 export const AuditPageSchema = z
   .object({
     events: z.array(AuditEventSchema),

@@ -33,10 +33,18 @@ export default function Invite() {
     e.preventDefault();
     void run(async () => {
       if (mode === 'sign-up') {
-        // Signing up with the invite joins its workspace in the same step.
+        // A new account joins the invite's workspace as it signs up, but sign-up never signs in and
+        // answers the same for an email that already had an account (docs/authentication.md). So sign
+        // in with the same credentials, then accept: invite_used means sign-up already joined.
         await api('/auth/sign-up', { method: 'POST', json: { ...form, inviteToken: token } });
-        await queries.invalidateQueries();
-        window.location.assign('/app/');
+        await api('/auth/sign-in', { method: 'POST', json: { email: form.email, password: form.password } });
+        try {
+          await join();
+        } catch (err) {
+          if (!(err instanceof ApiError && err.code === 'invite_used')) throw err;
+          await queries.invalidateQueries();
+          window.location.assign('/app/');
+        }
       } else {
         await api('/auth/sign-in', { method: 'POST', json: { email: form.email, password: form.password } });
         await join();

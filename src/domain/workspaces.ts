@@ -4,6 +4,7 @@ import * as memberships from '../db/repositories/memberships.ts';
 import * as users from '../db/repositories/users.ts';
 import * as workspaces from '../db/repositories/workspaces.ts';
 import type { WorkspaceRole } from '../db/schema.ts';
+import { accessChanged } from '../lib/access-epoch.ts';
 import { AppError } from '../lib/app-error.ts';
 import { randomToken, sha256Hex } from '../lib/crypto.ts';
 import { isValidTimezone } from '../metrics/weeks.ts';
@@ -26,8 +27,11 @@ export async function createWorkspace(
     await memberships.insertMembership(trx, { workspaceId: ws.id, userId: input.ownerUserId, role: 'owner' });
     return ws;
   };
-  // Inside the caller's transaction when given one (first-run setup serialises on it).
-  return db.isTransaction ? run(db) : db.transaction().execute(run);
+  // Inside the caller's transaction when given one (first-run setup serialises on it). The new membership is
+  // announced after our own commit; inside the caller's, as soon as it is written.
+  const created = db.isTransaction ? await run(db) : await db.transaction().execute(run);
+  accessChanged();
+  return created;
 }
 
 export const findWorkspace = workspaces.findWorkspace;
@@ -81,7 +85,7 @@ export async function acceptInvite(
   db: Db,
   input: { token: string; userId: string },
 ): Promise<{ workspace: Workspace; role: WorkspaceRole }> {
-  return db.transaction().execute(async (trx) => {
+  const accepted = await db.transaction().execute(async (trx) => {
     const invite = await invites.findInviteByTokenHash(trx, sha256Hex(input.token));
     if (!invite || invite.revokedAt) throw new AppError('not_found', 'invite not found');
     if (invite.acceptedAt) throw new AppError('invite_used', 'this invite has already been used');
@@ -102,6 +106,8 @@ export async function acceptInvite(
     if (!workspace) throw new AppError('not_found', 'invite not found');
     return { workspace, role: invite.role };
   });
+  accessChanged();
+  return accepted;
 }
 
 /**
@@ -118,6 +124,7 @@ export async function changeMemberRole(
   if (!target) throw new AppError('not_found', `no member ${userId} in this workspace`);
   if (target.role === 'owner') throw new AppError('forbidden', "the owner's role cannot be changed");
   await memberships.updateMembershipRole(db, caller.workspaceId, userId, role);
+  accessChanged();
 }
 
 /** Owner removes anyone but themselves; admins remove members only (https://docs.forepost.ai/help/teammates). */
@@ -129,4 +136,5 @@ export async function removeMember(db: Db, caller: WorkspacePrincipal, userId: s
     throw new AppError('forbidden', 'admins can remove members only');
   }
   await memberships.deleteMembership(db, caller.workspaceId, userId);
+  accessChanged();
 }

@@ -25,7 +25,10 @@ export function progress(label: string) {
       bar.setTotal(total);
       bar.update(done);
     },
-    stop: () => started && bar.stop(),
+    stop: () => {
+      if (started) bar.stop();
+      started = false;
+    },
   };
 }
 

@@ -21,6 +21,7 @@ export const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
   unsupported_media_type: 415,
   credential_rejected: 422,
   invalid_file: 422,
+  rate_limited: 429,
   provider_not_configured: 500,
   internal_error: 500,
   upstream_error: 502,
@@ -51,5 +52,6 @@ export function renderError(err: unknown, c: Context<AppEnv>): Response {
       ...(appError.details ? { details: appError.details } : {}),
     },
   };
+  if (appError.retryAfterSeconds !== undefined) c.header('Retry-After', String(appError.retryAfterSeconds));
   return c.json(body, STATUS[appError.code]);
 }

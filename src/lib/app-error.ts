@@ -21,6 +21,7 @@ export type AppErrorCode =
   | 'payload_too_large'
   | 'invalid_file'
   | 'unsupported_media_type'
+  | 'rate_limited'
   | 'internal_error';
 
 export interface ErrorDetail {
@@ -33,6 +34,8 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    /** When trying again can succeed (`rate_limited`): the `Retry-After` header, in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';

@@ -141,7 +141,7 @@ describe('Zendesk emulator OAuth', () => {
       tokenRequests: 1,
       refreshRequests: 0,
       revocations: 0,
-      identityRequests: 2,
+      identityRequests: 1,
       dataRequests: 0,
       rateLimited: 0,
     });

@@ -55,6 +55,11 @@ program
 
 const workspace = program.command('workspace').description('Manage workspaces');
 workspace
+  .command('list')
+  .description('List every workspace in the database')
+  .option('--json', 'print structured output ({"workspaces": [...]}, each as the API shows a workspace)')
+  .action(async (opts: { json?: boolean }) => (await identity()).runWorkspaceList(await context(), opts));
+workspace
   .command('create')
   .description('Create a workspace and its Owner; prints a new owner API key on stdout')
   .requiredOption(

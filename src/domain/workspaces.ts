@@ -35,6 +35,7 @@ export async function createWorkspace(
 }
 
 export const findWorkspace = workspaces.findWorkspace;
+export const listWorkspaces = workspaces.listWorkspaces;
 export const findUser = users.findUser;
 export const findMembership = memberships.findMembership;
 export const findFirstMembership = memberships.findFirstMembership;

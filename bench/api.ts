@@ -49,12 +49,6 @@ async function runBare(port: number): Promise<void> {
   serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => process.stdout.write('listening\n'));
 }
 
-if (process.argv[2] === 'bare') {
-  await runBare(Number(process.argv[3]));
-} else {
-  await main();
-}
-
 async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe().catch(() => false))) {
@@ -287,4 +281,11 @@ async function main(): Promise<void> {
     await promisify(setTimeout)(100);
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+// Last, so every helper above is initialised before either runs.
+if (process.argv[2] === 'bare') {
+  await runBare(Number(process.argv[3]));
+} else {
+  await main();
 }

@@ -90,7 +90,7 @@ export async function runWorkspaceCreate(
 export async function runWorkspaceList(ctx: CliContext, opts: { json?: boolean }): Promise<void> {
   await withDatabase(ctx, async (database) => {
     const workspaces = (await listWorkspaces(database.db)).map(toWorkspaceDto);
-    // Each workspace as the API shows one (POST /workspaces, PATCH /workspace), under `workspaces`.
+    // Each workspace as GET /workspace shows one, under `workspaces`.
     if (opts.json) return print(true, { workspaces }, '');
     if (workspaces.length === 0) {
       process.stdout.write('no workspace yet: run `deskpulse workspace create`\n');

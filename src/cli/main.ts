@@ -57,7 +57,7 @@ const workspace = program.command('workspace').description('Manage workspaces');
 workspace
   .command('list')
   .description('List every workspace in the database')
-  .option('--json', 'print structured output ({"workspaces": [...]}, each as the API shows a workspace)')
+  .option('--json', 'print structured output ({"workspaces": [...]}, each as GET /workspace shows one)')
   .action(async (opts: { json?: boolean }) => (await identity()).runWorkspaceList(await context(), opts));
 workspace
   .command('create')

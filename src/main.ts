@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.ts';
+import { recordRunningServer } from './db/data-dir.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
 import type { AppDeps } from './http/env.ts';
@@ -60,6 +61,14 @@ export async function startService(
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   logger.info({ url, embeddedPostgres: database.embedded }, 'deskpulse listening');
+  // The CLI on this data dir reaches the sandbox helpdesks here (src/cli/connections.ts), whatever its own PORT.
+  const forgetServer =
+    sandbox && database.embedded
+      ? recordRunningServer(config.dataDir, {
+          url,
+          publicUrl: config.publicUrl === `http://${config.host}:${config.port}` ? url : config.publicUrl,
+        })
+      : () => undefined;
   if (sandbox)
     setImmediate(() => void loadSandbox().catch((e: unknown) => logger.error({ err: e }, 'sandbox failed')));
   let closing: Promise<void> | undefined;
@@ -68,6 +77,7 @@ export async function startService(
     deps,
     close: () =>
       (closing ??= (async () => {
+        forgetServer();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           if ('closeIdleConnections' in server) server.closeIdleConnections();
@@ -85,8 +95,9 @@ export async function startService(
 export async function startWorkerProcess(
   config: Config,
   logger: Logger,
+  options: { create?: boolean } = {},
 ): Promise<{ close(): Promise<void>; db: AppDeps['db'] }> {
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, options);
   const sandbox = config.sandbox ? sandboxSettings(config, database.authSecret) : undefined;
   const jobs = startJobs({ databaseUrl: database.url, logger, ...config.jobs });
   await jobs.startWorker({

@@ -144,8 +144,9 @@ function guarded(ctx: EmulatorContext, handler: Handler, options: { incremental?
   };
 }
 
+/** The OAS path only, as in identity.ts: no `.json` variant. */
 function paths(path: string): string[] {
-  return [`/:subdomain/api/v2/${path}`, `/:subdomain/api/v2/${path}.json`];
+  return [`/:subdomain/api/v2/${path}`];
 }
 
 function ticketJson(c: Context, ctx: EmulatorContext, conv: DatasetConversation): Record<string, unknown> {
@@ -398,7 +399,7 @@ function mountIncremental(app: Hono, ctx: EmulatorContext): void {
           const page = ordered.slice(0, perPage);
           const last = page.at(-1);
           const afterCursor = encodeCursor(last ? `${last.gen}|${last.id}` : `${after[0]}|${after[1]}`);
-          const base = `${publicBase(c, ctx)}/${subdomainOf(c)}/api/v2/incremental/tickets/cursor.json`;
+          const base = `${publicBase(c, ctx)}/${subdomainOf(c)}/api/v2/incremental/tickets/cursor`;
           const body: Record<string, unknown> = {
             tickets: page.map((t) => ticketJson(c, ctx, t.conv)),
             after_cursor: afterCursor,

@@ -5,13 +5,12 @@ import { basicCredentials, bearerToken, isSameSecret } from '../shared/http.ts';
 import type { AccessRecord } from '../shared/store.ts';
 import { zendeskBasicAuthFailed, zendeskInvalidToken, zendeskNotFound } from './errors.ts';
 
-// The `.json` suffix is optional on every API path: https://developer.zendesk.com/api-reference/introduction/doc-conventions/
-const ME_PATHS = ['/:subdomain/api/v2/users/me', '/:subdomain/api/v2/users/me.json'];
-const CURRENT_TOKEN_PATHS = [
-  '/:subdomain/api/v2/oauth/tokens/current',
-  '/:subdomain/api/v2/oauth/tokens/current.json',
-];
-const TOKEN_BY_ID_PATH = '/:subdomain/api/v2/oauth/tokens/:ref{[0-9]+(?:\\.json)?}';
+// Only the paths of the official OAS (https://developer.zendesk.com/zendesk/oas.yaml). Zendesk itself also takes
+// a `.json` suffix (https://developer.zendesk.com/api-reference/introduction/doc-conventions/), but the spec, and
+// any mock generated from it, does not: a client relying on the suffix fails here as it would there.
+const ME_PATHS = ['/:subdomain/api/v2/users/me'];
+const CURRENT_TOKEN_PATHS = ['/:subdomain/api/v2/oauth/tokens/current'];
+const TOKEN_BY_ID_PATH = '/:subdomain/api/v2/oauth/tokens/:ref{[0-9]+}';
 
 // The sandbox account was created before any test ran; a fixed instant keeps bodies comparable.
 const ACCOUNT_CREATED_AT = '2024-01-02T03:04:05Z';

@@ -1,5 +1,6 @@
 import { betterAuth } from 'better-auth';
 import type pg from 'pg';
+import { accessChanged } from '../lib/access-epoch.ts';
 import type { Logger } from '../lib/logger.ts';
 
 /**
@@ -48,6 +49,8 @@ export function createAuth(options: { pool: pg.Pool; secret: string; publicUrl: 
     logger: {
       log: (level, message) => log[level](redactEmails(message)),
     },
+    // A sign-out must end the session at once in this process's cache of sessions (src/http/authorize.ts).
+    databaseHooks: { session: { delete: { after: () => Promise.resolve(accessChanged()) } } },
   });
 }
 

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../db/embedded.ts';
 import { createTestDatabase, waitFor } from '../../test/helpers.ts';
+import { loadConfig } from '../config/index.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
+import { openDatabase } from '../db/open.ts';
+import { createLogger } from '../lib/logger.ts';
 
 const BIN = path.resolve('bin/deskpulse.js');
 const run = promisify(execFile);
@@ -73,6 +77,23 @@ describe('deskpulse CLI on an external database', () => {
     expect(out.workspace.name).toBe('Beta');
     expect(out.apiKey.role).toBe('owner');
     expect(out.apiKey.key).toMatch(/^dpk_/);
+  });
+
+  it('lists the workspaces, with --json as the API shows a workspace', async () => {
+    const rows = await handle.db.selectFrom('workspaces').selectAll().orderBy('created_at').execute();
+    const listed = await cli(['workspace', 'list', '--json'], env);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual({
+      workspaces: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        timezone: r.timezone,
+        createdAt: r.created_at.toISOString(),
+      })),
+    });
+    const text = await cli(['workspace', 'list'], env);
+    expect(text.stdout.trimEnd().split('\n')).toHaveLength(rows.length);
+    for (const r of rows) expect(text.stdout).toMatch(new RegExp(`^${r.id}  ${r.name} +UTC  `, 'm'));
   });
 
   it(
@@ -155,10 +176,39 @@ describe('deskpulse CLI on an external database', () => {
     expect(unknown.stderr).toBe('deskpulse: error: no API key key_0000000000000000\n');
   });
 
+  it('names a mistyped option, and answers every usage error on one line', { timeout: 120_000 }, async () => {
+    const typo = await cli(['refresh', '--provdier', 'front'], env);
+    expect(typo).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        "deskpulse: error: unknown option '--provdier' (Did you mean --provider?); run `deskpulse refresh --help` for usage\n",
+    });
+    for (const args of [
+      ['refresh'],
+      ['refresh', '--provider', 'hubspot'],
+      ['apikey', 'create', '--role', 'admin', '--bogus'],
+      ['workspace', 'lst'],
+      ['nosuch'],
+      ['metrics', 'extra'],
+    ]) {
+      const r = await cli(args, env);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toMatch(/^deskpulse: error: [^\n]+\n$/);
+    }
+    // A configuration error lists every bad variable, still on one line.
+    const config = await cli(['workspace', 'list'], { ...env, PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(config.code).toBe(1);
+    expect(config.stderr).toMatch(
+      /^deskpulse: error: invalid configuration: [^\n]*PORT[^\n]*LOG_LEVEL[^\n]*\n$/,
+    );
+  });
+
   it('has --help on every command', { timeout: 120_000 }, async () => {
     for (const args of [
       [],
       ['workspace', 'create'],
+      ['workspace', 'list'],
       ['apikey', 'create'],
       ['apikey', 'revoke'],
       ['serve'],
@@ -167,6 +217,35 @@ describe('deskpulse CLI on an external database', () => {
       const r = await cli([...args, '--help'], env);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toContain('Usage: deskpulse');
+    }
+  });
+});
+
+describe('deskpulse CLI on a data dir without a database', () => {
+  it('refuses every command but serve and migrate, creating nothing', { timeout: 120_000 }, async () => {
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-empty-'));
+    const dir = path.join(parent, 'typo');
+    try {
+      const env = { DESKPULSE_DATA_DIR: dir, LOG_LEVEL: 'warn' };
+      for (const args of [
+        ['workspace', 'list'],
+        ['workspace', 'create', '--name', 'X', '--owner-email', 'x@x.io'],
+        ['apikey', 'list'],
+        ['metrics'],
+        ['refresh', '--provider', 'front'],
+        ['connections', 'refresh-tokens'],
+        ['worker'],
+      ]) {
+        const r = await cli(args, env);
+        expect(r, args.join(' ')).toMatchObject({
+          code: 1,
+          stdout: '',
+          stderr: `deskpulse: error: no Deskpulse database in ${dir}: start it with \`deskpulse serve\` (or \`deskpulse migrate\`) there first, or set DESKPULSE_DATA_DIR or DATABASE_URL to yours\n`,
+        });
+      }
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
     }
   });
 });
@@ -198,11 +277,47 @@ describe('deskpulse CLI beside a running server on the same data dir', () => {
     const created = await cli(['workspace', 'create', '--name', 'Live', '--owner-email', 'live@x.io'], env);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
-    const me = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${created.stdout.trim()}` } });
+    const key = created.stdout.trim();
+    const me = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${key}` } });
     expect(await me.json()).toMatchObject({ workspace: { name: 'Live' }, role: 'owner', via: 'api_key' });
+
+    // The sandbox helpdesks live in the server: an in-process refresh finds them at the URL the server recorded
+    // in the data dir, without this command knowing the server's PORT.
+    const connect = await fetch(`${base}/integrations/front/token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ apiToken: 'sandbox-front-token' }),
+    });
+    expect(connect.status).toBe(200);
+    const noPort = { DESKPULSE_DATA_DIR: dir, PORT: '', LOG_LEVEL: 'warn' };
+    const refreshed = await cli(['refresh', '--provider', 'front', '--json'], noPort);
+    expect(refreshed.stderr).toBe('');
+    expect(refreshed.code).toBe(0);
+    expect(JSON.parse(refreshed.stdout)).toMatchObject({ provider: 'front', source: { sandbox: true } });
+
     const stopped = new Promise<number | null>((r) => server?.once('exit', (code) => r(code)));
     server.kill('SIGTERM');
     expect(await stopped).toBe(0);
     server = undefined;
-  }, 60_000);
+
+    // Without a server there is no sandbox helpdesk to call: said on one line, before anything is written.
+    const offline = await cli(['refresh', '--provider', 'front'], noPort);
+    expect(offline).toMatchObject({
+      code: 1,
+      stderr: `deskpulse: error: the sandbox front helpdesk runs inside \`deskpulse serve\`, and none is running on ${dir}: start it first\n`,
+    });
+    const config = loadConfig({ DESKPULSE_DATA_DIR: dir, LOG_LEVEL: 'silent' });
+    const database = await openDatabase(config, createLogger({ level: 'silent' }), { create: false });
+    try {
+      const refreshes = await database.db.selectFrom('metric_refreshes').select('state').execute();
+      expect(refreshes.map((r) => r.state)).toEqual(['succeeded']);
+      const connection = await database.db
+        .selectFrom('helpdesk_connections')
+        .select(['status', 'last_refresh_status'])
+        .executeTakeFirstOrThrow();
+      expect(connection).toEqual({ status: 'ok', last_refresh_status: 'ok' });
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 });

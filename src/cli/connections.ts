@@ -8,8 +8,8 @@ import {
   sweepExpiringTokens,
   type ConnectionsDeps,
 } from '../domain/connections/index.ts';
-import { resolveProvider } from '../domain/provider-settings.ts';
-import { addDataDirKey, retireDataDirKey } from '../db/data-dir.ts';
+import { resolveProvider, type Sandbox } from '../domain/provider-settings.ts';
+import { addDataDirKey, findRunningServer, retireDataDirKey, type RunningServer } from '../db/data-dir.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';
 import { AppError } from '../lib/app-error.ts';
 import { generateKey } from '../lib/keyring.ts';
@@ -32,24 +32,48 @@ export function progress(label: string) {
       bar.setTotal(total);
       bar.update(done);
     },
-    stop: () => started && bar.stop(),
+    stop: () => {
+      if (started) bar.stop();
+      started = false;
+    },
   };
+}
+
+/**
+ * The sandbox helpdesks live inside the running `deskpulse serve` (their state is its memory): at the URL it
+ * recorded in the data dir, whatever PORT this command sees.
+ */
+function sandboxOf(ctx: CliContext, authSecret: string): { settings?: Sandbox; server?: RunningServer } {
+  if (!ctx.config.sandbox) return {};
+  const server = findRunningServer(ctx.config.dataDir);
+  const config = server ? { ...ctx.config, publicUrl: server.publicUrl } : ctx.config;
+  return { settings: sandboxSettings(config, authSecret), ...(server ? { server } : {}) };
 }
 
 export async function withConnections<T>(
   ctx: CliContext,
   fn: (deps: ConnectionsDeps, db: OpenedDatabase) => Promise<T>,
 ) {
-  const database = await openDatabase(ctx.config, ctx.logger);
+  const database = await openDatabase(ctx.config, ctx.logger, { create: false });
   try {
-    const sandbox = ctx.config.sandbox ? sandboxSettings(ctx.config, database.authSecret) : undefined;
+    const sandbox = sandboxOf(ctx, database.authSecret);
     return await fn(
       {
         db: database.db,
         keyring: database.keyring,
         config: ctx.config,
         logger: ctx.logger,
-        resolve: (id) => resolveProvider(ctx.config, id, sandbox),
+        resolve: (id) => {
+          const resolved = resolveProvider(ctx.config, id, sandbox.settings);
+          // Before anything is called or written: a refresh against no helpdesk would mark the connection failing.
+          if (resolved.settings.isSandbox && !sandbox.server) {
+            throw new AppError(
+              'not_ready',
+              `the sandbox ${id} helpdesk runs inside \`deskpulse serve\`, and none is running on ${ctx.config.dataDir}: start it first`,
+            );
+          }
+          return resolved;
+        },
       },
       database,
     );

@@ -4,12 +4,12 @@ import { openDatabase, type OpenedDatabase } from '../db/open.ts';
 import { findUserByEmail } from '../db/repositories/users.ts';
 import * as apiKeys from '../domain/api-keys.ts';
 import { passwordProblem } from '../domain/passwords.ts';
-import { createWorkspace } from '../domain/workspaces.ts';
+import { createWorkspace, listWorkspaces } from '../domain/workspaces.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { CliContext } from './context.ts';
 
 async function withDatabase<T>(ctx: CliContext, fn: (db: OpenedDatabase) => Promise<T>): Promise<T> {
-  const database = await openDatabase(ctx.config, ctx.logger);
+  const database = await openDatabase(ctx.config, ctx.logger, { create: false });
   try {
     return await fn(database);
   } finally {
@@ -85,6 +85,28 @@ export async function runWorkspaceCreate(
       },
       secret,
     );
+  });
+}
+
+export async function runWorkspaceList(ctx: CliContext, opts: { json?: boolean }): Promise<void> {
+  await withDatabase(ctx, async (database) => {
+    const workspaces = (await listWorkspaces(database.db)).map(toWorkspaceDto);
+    // Each workspace as GET /workspace shows one, under `workspaces`.
+    if (opts.json) return print(true, { workspaces }, '');
+    if (workspaces.length === 0) {
+      process.stdout.write('no workspace yet: run `deskpulse workspace create`\n');
+      return;
+    }
+    const rows = workspaces.map((w) => [w.id, w.name, w.timezone, w.createdAt]);
+    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+    for (const r of rows) {
+      process.stdout.write(
+        `${r
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
+    }
   });
 }
 

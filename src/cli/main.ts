@@ -1,7 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { PROVIDER_IDS, type ProviderId } from '../metrics/helpdesks.ts';
-import { parseWith } from './args.ts';
+import { oneLine, parseWith, unknownOptionIn } from './args.ts';
 
 /*
  * Only commander, zod and the flag definitions load before a command runs: `--help` and argument errors answer
@@ -18,8 +18,7 @@ const serve = () => import('./serve.ts');
 
 const program = new Command('deskpulse')
   .description('Helpdesk metrics for support leads: server, worker and admin commands.')
-  .showHelpAfterError('(run with --help for usage)')
-  .configureOutput({ outputError: (str, write) => write(str) });
+  .exitOverride();
 
 program
   .command('serve')
@@ -31,7 +30,9 @@ program
 
 program
   .command('worker')
-  .description('Run a job worker only (metrics refreshes); start as many as you like against one Postgres')
+  .description(
+    'Run a job worker only (metrics refreshes, the crons, webhook deliveries); start as many as you like against one Postgres',
+  )
   .option(
     '--metrics-port <port>',
     'also serve Prometheus metrics at http://HOST:<port>/metrics (same rule as /metrics/prometheus)',
@@ -53,6 +54,11 @@ program
   .action(async () => (await serve()).runMigrate(await context('service')));
 
 const workspace = program.command('workspace').description('Manage workspaces');
+workspace
+  .command('list')
+  .description('List every workspace in the database')
+  .option('--json', 'print structured output ({"workspaces": [...]}, each as GET /workspace shows one)')
+  .action(async (opts: { json?: boolean }) => (await identity()).runWorkspaceList(await context(), opts));
 workspace
   .command('create')
   .description('Create a workspace and its Owner; prints a new owner API key on stdout')
@@ -149,13 +155,17 @@ keys
 const connectionsCommand = program.command('connections').description('Helpdesk connections');
 connectionsCommand
   .command('refresh-tokens')
-  .description('Refresh every OAuth access token that expires within 15 minutes (the hourly sweep, by hand)')
+  .description(
+    'Refresh every OAuth access token that expires within 15 minutes (what the 5-minute token sweep does, by hand)',
+  )
   .option('--json', 'print structured output')
   .action(async (opts: { json?: boolean }) => (await connections()).runRefreshTokens(await context(), opts));
 
 program
   .command('refresh')
-  .description("Refresh a connection's metrics now (progress bar), then print them")
+  .description(
+    "Refresh a connection's metrics now in this process (progress bar), then print them; follows a refresh already in flight",
+  )
   .addOption(new Option('--provider <provider>', 'helpdesk').choices([...PROVIDER_IDS]).makeOptionMandatory())
   .addOption(workspaceOption)
   .option('--json', 'print structured output')
@@ -206,12 +216,36 @@ program
     ) => (await imports()).runImportCommand(await context(), file, opts),
   );
 
+const commandPath = (cmd: Command): string =>
+  cmd.parent ? `${commandPath(cmd.parent)} ${cmd.name()}` : cmd.name();
+
+(function configure(cmd: Command): void {
+  const usage = `run \`${commandPath(cmd)} --help\` for usage`;
+  cmd.exitOverride().configureOutput({
+    outputError: (str, write) => write(`deskpulse: ${oneLine(str).replace(/\.$/, '')}; ${usage}\n`),
+  });
+  if (cmd.commands.length > 0) {
+    // The parent's args are the subcommand's name, then exactly what the subcommand will parse.
+    // Commander checks required options before unknown ones, so `refresh --provdier front` would say "--provider
+    // not specified" instead of naming the typo: name it first. The parent's args are the subcommand's name, then
+    // exactly what the subcommand parses.
+    cmd.hook('preSubcommand', (parent, sub) => {
+      if (sub.commands.length > 0) return;
+      const unknown = unknownOptionIn(sub.createHelp().visibleOptions(sub), parent.args.slice(1));
+      if (unknown) sub.error(`error: ${unknown}`, { code: 'commander.unknownOption' });
+    });
+  }
+  cmd.commands.forEach(configure);
+})(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
+  // Commander has printed its own error (one line, above) or the help or version it was asked for.
+  if (e instanceof CommanderError) process.exit(e.exitCode);
   // Configuration errors and expected failures (AppError) say what is wrong in their message; so does anything
   // else that reaches here, on one line.
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`deskpulse: error: ${message}\n`);
+  process.stderr.write(`deskpulse: error: ${oneLine(message)}\n`);
   process.exit(1);
 }

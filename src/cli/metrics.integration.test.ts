@@ -1,15 +1,18 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../emulators/dataset/generate.ts';
 import { groundTruth } from '../../emulators/dataset/ground-truth.ts';
 import type { Dataset } from '../../emulators/dataset/types.ts';
+import * as refreshes from '../db/repositories/refreshes.ts';
+import { requestRefresh, runRefresh } from '../domain/metrics.ts';
 import {
   cliEnv,
   createTestApp,
   seedWorkspace,
   startHelpdesks,
+  waitFor,
   type TestApp,
   type TestHelpdesks,
 } from '../../test/helpers.ts';
@@ -90,5 +93,65 @@ describe('deskpulse refresh and metrics', () => {
       code: 1,
       stderr: 'deskpulse: error: no zendesk connection in this workspace\n',
     });
+  }, 60_000);
+
+  it('follows a refresh already in flight instead of running a second one', async () => {
+    const deps = { ...t.deps, resolve: t.deps.resolveProvider };
+    // Queued without a job: only the test runs it, once the command is following it.
+    const { refresh: inFlight } = await requestRefresh(deps, {
+      workspaceId,
+      provider: 'front',
+      actor: { kind: 'system', label: 'test' },
+    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'refresh', '--provider', 'front', '--workspace', workspaceId, '--json'],
+      {
+        env,
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    await waitFor('the command to follow the refresh', () =>
+      Promise.resolve(stderr.includes('following it')),
+    );
+    expect(stderr).toBe(`a refresh of front is already queued (${inFlight.id}): following it\n`);
+    expect((await runRefresh(deps, inFlight.id)).state).toBe('succeeded');
+    expect(await exited).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      provider: 'front',
+      source: { kind: 'connection', status: 'live' },
+    });
+    const rows = await t.deps.db
+      .selectFrom('metric_refreshes')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('queued_at', '>=', inFlight.queuedAt)
+      .execute();
+    expect(rows.map((r) => r.id)).toEqual([inFlight.id]);
+  }, 60_000);
+
+  it('stops at the manual refresh limit with one line saying when to try again', async () => {
+    const deps = { ...t.deps, resolve: t.deps.resolveProvider };
+    const { refresh } = await requestRefresh(deps, {
+      workspaceId,
+      provider: 'front',
+      actor: { kind: 'system', label: 'test' },
+    });
+    await refreshes.finishRefresh(t.deps.db, refresh.id, { state: 'succeeded' });
+    const limited = await run(
+      process.execPath,
+      [BIN, 'refresh', '--provider', 'front', '--workspace', workspaceId],
+      {
+        env: { ...env, DESKPULSE_MANUAL_REFRESH_LIMIT: '1' },
+      },
+    ).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect(limited).toMatchObject({ code: 1, stdout: '' });
+    expect((limited as { stderr: string }).stderr).toMatch(
+      /^deskpulse: error: front was refreshed by hand \d+ times in the last 60 minutes, the most allowed; try again in \d+ s \(its scheduled refreshes go on\)\n$/,
+    );
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { recordAudit } from '../domain/audit.ts';
 import { toMetricsResponse, type MetricsResponse, type SourceDto } from '../contracts/metrics.ts';
-import { requestRefresh, runRefresh } from '../domain/metrics.ts';
+import type { ConnectionsDeps } from '../domain/connections/index.ts';
+import { findRefresh, requestRefresh, runRefresh, type Refresh } from '../domain/metrics.ts';
 import { listCurrent } from '../domain/snapshots.ts';
 import { AppError } from '../lib/app-error.ts';
 import { METRIC_KEYS, type MetricValues, type NotMeasured } from '../metrics/types.ts';
@@ -59,6 +60,39 @@ const tableOf = (row: MetricsResponse['providers'][number]) =>
     row.notMeasured,
   );
 
+/** A refresh queued this long without a worker starting it is reported rather than waited for. */
+const QUEUED_PATIENCE_MS = 30_000;
+
+/**
+ * Follows a refresh another process runs (the API's worker, another `deskpulse refresh`) to its end, with the
+ * progress it records. One that waits for a later retry, or that no worker starts, is reported instead.
+ */
+async function followRefresh(
+  deps: ConnectionsDeps,
+  first: Refresh,
+  onProgress: (done: number, total: number) => void,
+): Promise<Refresh> {
+  const since = Date.now();
+  for (let r: Refresh | undefined = first; ; r = await findRefresh(deps.db, first.id)) {
+    if (!r) throw new Error(`refresh ${first.id} disappeared`);
+    if (r.state === 'succeeded' || r.state === 'failed') return r;
+    if (r.state === 'retrying') {
+      throw new AppError(
+        'conflict',
+        `a refresh of ${r.provider} (${r.id}) is waiting to retry at ${r.nextAttemptAt?.toISOString() ?? 'a later time'} after ${r.errorCode}: a worker runs it then (GET /refreshes/${r.id})`,
+      );
+    }
+    if (r.state === 'queued' && Date.now() - since > QUEUED_PATIENCE_MS) {
+      throw new AppError(
+        'conflict',
+        `a refresh of ${r.provider} (${r.id}) has been queued for ${Math.round(QUEUED_PATIENCE_MS / 1000)} s and no worker has started it: it runs once \`deskpulse serve\` or \`deskpulse worker\` is up (GET /refreshes/${r.id})`,
+      );
+    }
+    if (r.state === 'running') onProgress(r.progressDone, r.progressTotal ?? r.progressDone);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 export async function runRefreshCommand(
   ctx: CliContext,
   opts: { provider: ProviderId; workspace?: string; json?: boolean },
@@ -66,21 +100,33 @@ export async function runRefreshCommand(
   await withConnections(ctx, async (deps, database) => {
     const workspaceId = await resolveWorkspace(database, opts.workspace);
     const actor = { kind: 'system' as const, label: 'deskpulse refresh (cli)' };
-    const requested = await requestRefresh(deps, { workspaceId, provider: opts.provider, actor });
-    const bar = progress(`refreshing ${opts.provider}`);
-    const refresh = await runRefresh(deps, requested.id, {
-      onProgress: (p) => bar.update(p.done, p.total ?? p.done),
+    const { refresh: requested, isNew } = await requestRefresh(deps, {
+      workspaceId,
+      provider: opts.provider,
+      actor,
     });
+    const bar = progress(`refreshing ${opts.provider}`);
+    if (!isNew) {
+      process.stderr.write(
+        `a refresh of ${opts.provider} is already ${requested.state} (${requested.id}): following it\n`,
+      );
+    }
+    const refresh = isNew
+      ? await runRefresh(deps, requested.id, { onProgress: (p) => bar.update(p.done, p.total ?? p.done) })
+      : await followRefresh(deps, requested, bar.update).finally(bar.stop);
     bar.stop();
     if (refresh.state !== 'succeeded') {
-      await recordAudit(deps.db, {
-        workspaceId,
-        actor,
-        action: 'connection.refresh_failed',
-        provider: opts.provider,
-        outcome: refresh.errorCode ?? 'failed',
-        detail: refresh.errorDetail ?? '',
-      });
+      // A refresh this command only followed was run, and its failure recorded, by whoever ran it.
+      if (isNew) {
+        await recordAudit(deps.db, {
+          workspaceId,
+          actor,
+          action: 'connection.refresh_failed',
+          provider: opts.provider,
+          outcome: refresh.errorCode ?? 'failed',
+          detail: refresh.errorDetail ?? '',
+        });
+      }
       throw new AppError(
         'upstream_error',
         `refresh failed (${refresh.errorCode}): ${refresh.errorDetail}; the previous metrics are kept`,

@@ -32,7 +32,8 @@ export async function runWorker(
   { config, logger }: CliContext,
   opts: { metricsPort?: number } = {},
 ): Promise<void> {
-  const worker = await startWorkerProcess(config, logger);
+  // A worker serves a database someone created (serve, migrate): an empty data dir is a mistake, not a start.
+  const worker = await startWorkerProcess(config, logger, { create: false });
   let metrics: MetricsServer | undefined;
   if (opts.metricsPort !== undefined) {
     try {

@@ -39,6 +39,13 @@ const EnvSchema = z.object({
   DESKPULSE_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   DESKPULSE_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(86_400).default(900),
   DESKPULSE_DEGRADED_AFTER_DAYS: z.coerce.number().min(0.001).max(365).default(3),
+  DESKPULSE_MANUAL_REFRESH_LIMIT: z.coerce.number().int().min(1).max(10_000).default(6),
+  DESKPULSE_MANUAL_REFRESH_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: z
     .string()
     .default('')
@@ -156,6 +163,9 @@ export interface JobsConfig {
   retryMaxSeconds: number;
   /** Failing for this many days in a row marks a connection `degraded` (refreshed daily until it recovers). */
   degradedAfterDays: number;
+  /** Manual refreshes (`POST /integrations/:p/refresh`, `deskpulse refresh`) one connection may start per window. */
+  manualRefreshLimit: number;
+  manualRefreshWindowMinutes: number;
 }
 
 export interface WebhooksConfig {
@@ -228,6 +238,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseSeconds: e.DESKPULSE_RETRY_BASE_SECONDS,
       retryMaxSeconds: e.DESKPULSE_RETRY_MAX_SECONDS,
       degradedAfterDays: e.DESKPULSE_DEGRADED_AFTER_DAYS,
+      manualRefreshLimit: e.DESKPULSE_MANUAL_REFRESH_LIMIT,
+      manualRefreshWindowMinutes: e.DESKPULSE_MANUAL_REFRESH_WINDOW_MINUTES,
     },
     webhooks: {
       allowedNetworks: e.DESKPULSE_WEBHOOK_ALLOWED_NETWORKS.split(',')

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -97,4 +97,42 @@ export function dataDirKeySource(dataDir: string): KeySource {
       return spec ? parseKeyring(spec) : undefined;
     },
   };
+}
+
+/** Whether the data dir holds a Deskpulse database: the embedded cluster and the secrets that open it. */
+export function hasDataDirDatabase(dataDir: string): boolean {
+  return existsSync(fileOf(dataDir)) && existsSync(path.join(dataDir, 'pg', 'PG_VERSION'));
+}
+
+const ServerSchema = z.object({ pid: z.number().int(), url: z.string(), publicUrl: z.string() });
+/** A `deskpulse serve` running on this data dir, as it recorded itself (`<dataDir>/server.json`). */
+export type RunningServer = z.infer<typeof ServerSchema>;
+
+const serverFileOf = (dataDir: string) => path.join(dataDir, 'server.json');
+
+/**
+ * Records the serving process beside Postgres's own postmaster.pid, so commands run on the same data dir find it
+ * (the CLI reaches the sandbox helpdesks inside it). Returns the cleanup for its shutdown.
+ */
+export function recordRunningServer(dataDir: string, server: Omit<RunningServer, 'pid'>): () => void {
+  const file = serverFileOf(dataDir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(tmp, JSON.stringify({ pid: process.pid, ...server }, null, 2), { mode: 0o644 });
+  renameSync(tmp, file);
+  return () => {
+    // Another server may have started on this data dir since: its record stays.
+    if (findRunningServer(dataDir)?.pid === process.pid) rmSync(file, { force: true });
+  };
+}
+
+/** The server recorded in the data dir, if its process is alive. */
+export function findRunningServer(dataDir: string): RunningServer | undefined {
+  try {
+    const server = ServerSchema.parse(JSON.parse(readFileSync(serverFileOf(dataDir), 'utf8')));
+    process.kill(server.pid, 0);
+    return server;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,8 @@ import type { Config } from '../config/index.ts';
 import { Keyring, parseKeyring } from '../lib/keyring.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createDb, type DbHandle } from './client.ts';
-import { dataDirKeySource, loadOrCreateDataDirSecrets } from './data-dir.ts';
+import { AppError } from '../lib/app-error.ts';
+import { dataDirKeySource, hasDataDirDatabase, loadOrCreateDataDirSecrets } from './data-dir.ts';
 import { openEmbeddedPostgres } from './embedded.ts';
 import { migrateToLatest } from './migrate.ts';
 
@@ -18,11 +19,12 @@ export interface OpenedDatabase extends DbHandle {
 
 const DATABASE = 'deskpulse';
 
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+async function ensureDatabase(adminUrl: string, name: string, create: boolean): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount && !create) throw new Error(`the embedded Postgres holds no ${name} database`);
     if (!rowCount)
       await client.query(`create database ${name}`).catch((e: { code?: string }) => {
         // 42P04 duplicate_database: a concurrent first start created it.
@@ -36,12 +38,21 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
 /**
  * The one way a process gets its database: DATABASE_URL when set, otherwise the embedded server in the data dir
  * (started, or joined when another process already runs it). Migrations are applied before anything uses it.
+ * `create: false` (every command but serve, worker and migrate) refuses a data dir that holds no Deskpulse
+ * database instead of creating an empty one: a mistyped DESKPULSE_DATA_DIR must not look like a fresh install.
  */
 export async function openDatabase(
   config: Config,
   logger: Logger,
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean; create?: boolean } = {},
 ): Promise<OpenedDatabase> {
+  const create = options.create !== false;
+  if (!create && !config.databaseUrl && !hasDataDirDatabase(config.dataDir)) {
+    throw new AppError(
+      'not_found',
+      `no Deskpulse database in ${config.dataDir}: start it with \`deskpulse serve\` (or \`deskpulse migrate\`) there first, or set DESKPULSE_DATA_DIR or DATABASE_URL to yours`,
+    );
+  }
   const needsDataDirSecrets = !config.databaseUrl || !config.authSecret || !config.encryptionKeys;
   const dataDir = needsDataDirSecrets ? await loadOrCreateDataDirSecrets(config.dataDir) : undefined;
   if (dataDir?.created.includes('encryptionKeys') && !config.encryptionKeys) {
@@ -67,7 +78,10 @@ export async function openDatabase(
       port: config.embeddedPgPort,
       logger,
     });
-    await ensureDatabase(pgServer.url, DATABASE);
+    await ensureDatabase(pgServer.url, DATABASE, create).catch(async (e: unknown) => {
+      await pgServer.stop();
+      throw e;
+    });
     url = pgServer.url.replace(/\/postgres$/, `/${DATABASE}`);
     stopEmbedded = () => pgServer.stop();
   }

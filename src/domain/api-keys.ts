@@ -4,6 +4,7 @@ import type { WorkspaceRole } from '../db/schema.ts';
 import { AppError } from '../lib/app-error.ts';
 import { randomToken, safeEqual, sha256Hex } from '../lib/crypto.ts';
 import { type Actor, actorLabel, recordAudit } from './audit.ts';
+import { TtlCache } from '../lib/ttl-cache.ts';
 import { hasRole, type WorkspacePrincipal } from './roles.ts';
 
 export type ApiKey = apiKeys.ApiKey;
@@ -70,12 +71,44 @@ export async function createApiKeyAs(
   });
 }
 
+/**
+ * How long a process trusts a key row it read without reading it again: the bound on how long a key revoked by
+ * another process keeps working here (ARCHITECTURE.md, "API keys"). The process that revokes forgets at once.
+ */
+export const API_KEY_CACHE_TTL_MS = 500;
+/** `last_used_at` is written at most this often per key, outside the request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** A key's row as this process last read it; `touched` once this process has written its `last_used_at`. */
+type KeyRow = { key: ApiKey; secretHash: string; touched?: boolean };
+const caches = new WeakMap<Db, TtlCache<string, KeyRow>>();
+const cacheOf = (db: Db) => {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new TtlCache({ ttlMs: API_KEY_CACHE_TTL_MS, maxEntries: 10_000 });
+    caches.set(db, cache);
+  }
+  return cache;
+};
+
+/**
+ * The key a bearer token names, or undefined (malformed, unknown, revoked or a wrong secret). Rows are cached by
+ * key id for `API_KEY_CACHE_TTL_MS` (the secret is still compared on every call), so a script's burst costs one
+ * database read per key and half-second, not one per request.
+ */
 export async function authenticateApiKey(db: Db, presented: string): Promise<ApiKey | undefined> {
   const m = KEY_PATTERN.exec(presented);
   if (!m) return undefined;
-  const found = await apiKeys.findApiKeyWithHash(db, `key_${m[1]}`);
+  const id = `key_${m[1]}`;
+  const cache = cacheOf(db);
+  const found = await cache.get(id, () => apiKeys.findApiKeyWithHash(db, id));
   if (!found || found.key.revokedAt || !safeEqual(found.secretHash, sha256Hex(m[2] ?? ''))) return undefined;
-  await apiKeys.touchApiKey(db, found.key.id);
+  if (!found.touched && Date.now() - (found.key.lastUsedAt?.getTime() ?? 0) >= TOUCH_EVERY_MS) {
+    // Bookkeeping, not authorization: the request does not wait for it (concurrent callers share this row, so
+    // one of them writes); a failed write is tried again once this process reads the row anew.
+    found.touched = true;
+    void apiKeys.touchApiKey(db, id).catch(() => undefined);
+  }
   return found.key;
 }
 
@@ -93,6 +126,7 @@ async function revokeAndRecord(db: Db, key: ApiKey, actor: Actor): Promise<void>
       target: keyTarget(key),
     });
   });
+  cacheOf(db).delete(key.id);
 }
 
 export async function revokeApiKeyAs(db: Db, caller: WorkspacePrincipal, id: string): Promise<void> {

@@ -34,21 +34,51 @@ const actorLabel = (a: Actor) =>
   a.kind === 'session' ? a.email : a.kind === 'api_key' ? `api key ${a.apiKeyId}` : a.label;
 
 /**
- * Records a refresh request. With `queue`, its job is enqueued in the same transaction (`POST .../refresh`): a
+ * An unfinished refresh queued longer ago than this is presumed lost (its job gone with a crash): it no longer
+ * holds its connection's place, for requests or the scheduler (src/domain/schedule.ts).
+ */
+export const STALE_IN_FLIGHT_MS = 24 * 60 * 60 * 1000;
+
+export interface RefreshRequest {
+  refresh: Refresh;
+  /** False when the connection already had a refresh queued, running or retrying: that one is answered. */
+  isNew: boolean;
+}
+
+/**
+ * Records a manual refresh request, or answers the connection's refresh already in flight (queued, running or
+ * retrying, whoever started it): one at a time per connection, so retried scripts cannot multiply helpdesk calls.
+ * New ones are limited to `manualRefreshLimit` per connection per `manualRefreshWindowMinutes` (`rate_limited`
+ * with the wait past it). With `queue`, the job is enqueued in the same transaction (`POST .../refresh`): a
  * request never stays `queued` without a job. Without, the caller runs it in-process (the CLI).
  */
 export async function requestRefresh(
   deps: ConnectionsDeps,
   input: { workspaceId: string; provider: ProviderId; actor: Actor },
   options: { queue?: JobQueue } = {},
-): Promise<Refresh> {
-  const connection = await repo.findConnection(deps.db, input.workspaceId, input.provider);
-  if (!connection) throw new AppError('not_found', `no ${input.provider} connection in this workspace`);
+): Promise<RefreshRequest> {
   if (!deps.resolve(input.provider).provider.metrics) {
     throw new AppError('not_found', `${input.provider} has no metrics adapter`);
   }
   const queue = options.queue;
+  const { manualRefreshLimit: limit, manualRefreshWindowMinutes: minutes } = deps.config.jobs;
   return deps.db.transaction().execute(async (trx) => {
+    // The connection row's lock orders every request for this connection, in any process, and the scheduler
+    // skips a locked connection (SKIP LOCKED): the check and the insert below never interleave with another's.
+    const connection = await repo.findConnection(trx, input.workspaceId, input.provider, { forUpdate: true });
+    if (!connection) throw new AppError('not_found', `no ${input.provider} connection in this workspace`);
+    const staleBefore = new Date(Date.now() - STALE_IN_FLIGHT_MS);
+    const inFlight = await refreshes.findInFlightRefresh(trx, input.workspaceId, input.provider, staleBefore);
+    if (inFlight) return { refresh: inFlight, isNew: false };
+    const room = await refreshes.manualRefreshRoom(trx, input.workspaceId, input.provider, limit, minutes);
+    if (room.full) {
+      throw new AppError(
+        'rate_limited',
+        `${input.provider} was refreshed by hand ${room.count} times in the last ${minutes} minutes, the most allowed; try again in ${room.retryAfterSeconds} s (its scheduled refreshes go on)`,
+        undefined,
+        room.retryAfterSeconds,
+      );
+    }
     const refresh = await refreshes.insertRefresh(trx, {
       id: newId('ref'),
       workspaceId: input.workspaceId,
@@ -57,7 +87,7 @@ export async function requestRefresh(
       historyWeeks: { backfillWeeks: BACKFILL_WEEKS },
     });
     if (queue) await queue.send('metricsRefresh', { refreshId: refresh.id }, { trx });
-    return refresh;
+    return { refresh, isNew: true };
   });
 }
 

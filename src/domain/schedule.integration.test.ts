@@ -54,11 +54,13 @@ const schedulerDeps = () => ({
 const connectionsDeps = () => ({ ...t.deps, resolve: t.deps.resolveProvider });
 
 async function refreshNow(workspaceId: string, provider: 'front' | 'intercom'): Promise<Refresh> {
-  const r = await requestRefresh(
-    connectionsDeps(),
-    { workspaceId, provider, actor: { kind: 'system', label: 'test' } },
-    { queue: t.deps.jobs },
-  );
+  const r = (
+    await requestRefresh(
+      connectionsDeps(),
+      { workspaceId, provider, actor: { kind: 'system', label: 'test' } },
+      { queue: t.deps.jobs },
+    )
+  ).refresh;
   let final: Refresh | undefined;
   await waitFor(
     'the refresh to finish',
@@ -216,11 +218,13 @@ describe('retry policy by error code', () => {
           };
         },
       };
-      const r = await requestRefresh(deps, {
-        workspaceId: c.workspaceId,
-        provider: 'intercom',
-        actor: { kind: 'system', label: 'test' },
-      });
+      const r = (
+        await requestRefresh(deps, {
+          workspaceId: c.workspaceId,
+          provider: 'intercom',
+          actor: { kind: 'system', label: 'test' },
+        })
+      ).refresh;
       const done = await runRefresh(deps, r.id);
       expect(done).toMatchObject({ state: 'failed', attempts: 1, errorCode: 'unexpected_response' });
       expect(done.errorDetail).toMatch(/unexpected response shape/);
@@ -298,7 +302,7 @@ describe('rate limits', () => {
             workspaceId: c.workspaceId,
             provider: 'intercom',
             actor: { kind: 'system', label: 'test' },
-          }),
+          }).then((r) => r.refresh),
         ),
       );
       // Spend the account's budget for this window, then start four refreshes at once: a storm.
@@ -329,11 +333,13 @@ describe('rate limits', () => {
     try {
       const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'sched-token-9' }]);
       if (!c) throw new Error('no connection');
-      const r = await requestRefresh(
-        connectionsDeps(),
-        { workspaceId: c.workspaceId, provider: 'intercom', actor: { kind: 'system', label: 'test' } },
-        { queue: t.deps.jobs },
-      );
+      const r = (
+        await requestRefresh(
+          connectionsDeps(),
+          { workspaceId: c.workspaceId, provider: 'intercom', actor: { kind: 'system', label: 'test' } },
+          { queue: t.deps.jobs },
+        )
+      ).refresh;
       let retrying: Refresh | undefined;
       await waitFor('the refresh to wait for the reset', async () => {
         retrying = await refreshes.findRefresh(t.deps.db, r.id);

@@ -14,7 +14,7 @@ import { recordAudit } from './audit.ts';
 import type { ConnectionsDeps } from './connections/index.ts';
 import { newId } from './ids.ts';
 import type { WorkspacePrincipal } from './roles.ts';
-import { BACKFILL_WEEKS, DEFAULT_INTERVAL_MINUTES, failRefresh } from './metrics.ts';
+import { BACKFILL_WEEKS, DEFAULT_INTERVAL_MINUTES, failRefresh, STALE_IN_FLIGHT_MS } from './metrics.ts';
 
 /** A degraded connection (failing for days) is tried once a day until a success or a reconnect. */
 export const DEGRADED_INTERVAL_MINUTES = 24 * 60;
@@ -85,7 +85,7 @@ export async function scheduleDue(deps: SchedulerDeps, now: Date): Promise<{ sch
         })),
         {
           backfillWeeks: BACKFILL_WEEKS,
-          staleBefore: new Date(now.getTime() - DEGRADED_INTERVAL_MINUTES * MINUTE_MS),
+          staleBefore: new Date(now.getTime() - STALE_IN_FLIGHT_MS),
         },
       );
       await repo.setNextRefreshTimes(

@@ -4,6 +4,7 @@ import * as memberships from '../db/repositories/memberships.ts';
 import * as users from '../db/repositories/users.ts';
 import * as workspaces from '../db/repositories/workspaces.ts';
 import type { WorkspaceRole } from '../db/schema.ts';
+import { accessChanged } from '../lib/access-epoch.ts';
 import { AppError } from '../lib/app-error.ts';
 import { randomToken, sha256Hex } from '../lib/crypto.ts';
 import { isValidTimezone } from '../metrics/weeks.ts';
@@ -27,11 +28,15 @@ export async function createWorkspace(
     await memberships.insertMembership(trx, { workspaceId: ws.id, userId: input.ownerUserId, role: 'owner' });
     return ws;
   };
-  // Inside the caller's transaction when given one (first-run setup serialises on it).
-  return db.isTransaction ? run(db) : db.transaction().execute(run);
+  // Inside the caller's transaction when given one (first-run setup serialises on it). The new membership is
+  // announced after our own commit; inside the caller's, as soon as it is written.
+  const created = db.isTransaction ? await run(db) : await db.transaction().execute(run);
+  accessChanged();
+  return created;
 }
 
 export const findWorkspace = workspaces.findWorkspace;
+export const listWorkspaces = workspaces.listWorkspaces;
 export const findUser = users.findUser;
 export const findMembership = memberships.findMembership;
 export const findFirstMembership = memberships.findFirstMembership;
@@ -122,7 +127,7 @@ export async function acceptInvite(
   db: Db,
   input: { token: string; userId: string; email: string },
 ): Promise<{ workspace: Workspace; role: WorkspaceRole }> {
-  return db.transaction().execute(async (trx) => {
+  const accepted = await db.transaction().execute(async (trx) => {
     const invite = await findAcceptableInvite(trx, input.token);
     if (await memberships.findMembership(trx, invite.workspaceId, input.userId)) {
       throw new AppError('conflict', 'you are already a member of this workspace');
@@ -155,6 +160,8 @@ export async function acceptInvite(
     if (!workspace) throw new AppError('not_found', 'invite not found');
     return { workspace, role: invite.role };
   });
+  accessChanged();
+  return accepted;
 }
 
 /**
@@ -182,6 +189,7 @@ export async function changeMemberRole(
       target: await memberTarget(trx, userId),
     });
   });
+  accessChanged();
 }
 
 const memberTarget = async (db: Db, userId: string) => ({
@@ -210,4 +218,5 @@ export async function removeMember(db: Db, caller: WorkspacePrincipal, userId: s
       target: await memberTarget(trx, userId),
     });
   });
+  accessChanged();
 }

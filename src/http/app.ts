@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { AppError, type AppErrorCode } from '../lib/app-error.ts';
 import { PROVIDER_IDS } from '../metrics/helpdesks.ts';
@@ -74,11 +73,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       throw new AppError('payload_too_large', 'request body over 1 MiB');
     },
   });
-  // Uploads stream with their own limit (DESKPULSE_IMPORT_MAX_BYTES); every other body stays within 1 MiB.
-  app.use(
-    '*',
-    except((c) => c.req.method === 'POST' && c.req.path === '/imports', jsonLimit),
-  );
+  // Uploads stream with their own limit (DESKPULSE_IMPORT_MAX_BYTES); every other body stays within 1 MiB. GET and
+  // HEAD carry none: looking would build the full Request that @hono/node-server otherwise never builds.
+  const limitBody: MiddlewareHandler<AppEnv> = (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
+    if (method === 'POST' && c.req.path === '/imports') return next();
+    return jsonLimit(c, next);
+  };
+  app.use('*', limitBody);
 
   registerSystemRoutes(app);
   registerAuthRoutes(app);

@@ -1,12 +1,56 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { authenticateApiKey } from '../domain/api-keys.ts';
+import type { Auth } from '../auth/better-auth.ts';
+import { API_KEY_CACHE_TTL_MS, authenticateApiKey } from '../domain/api-keys.ts';
 import { hasRole, type MinRole, type Principal, type WorkspacePrincipal } from '../domain/roles.ts';
 import { findFirstMembership, findMembership } from '../domain/workspaces.ts';
+import { accessEpoch } from '../lib/access-epoch.ts';
 import { AppError } from '../lib/app-error.ts';
+import { TtlCache } from '../lib/ttl-cache.ts';
 import type { AppEnv } from './env.ts';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export const WORKSPACE_HEADER = 'x-workspace-id';
+
+/** A session's principal, or the workspace it asked for and does not belong to. */
+type SessionLookup = { principal: Principal } | { notMember: string };
+
+/**
+ * Session principals (better-auth's session and user, then the membership) by cookie and requested workspace,
+ * kept as briefly as API keys: a sign-out or membership change here is seen at once (access-epoch.ts), one made
+ * by another process within `API_KEY_CACHE_TTL_MS` (ARCHITECTURE.md, "API keys").
+ */
+const sessionCaches = new WeakMap<Auth, TtlCache<string, SessionLookup>>();
+function sessionCacheOf(auth: Auth): TtlCache<string, SessionLookup> {
+  let cache = sessionCaches.get(auth);
+  if (!cache) {
+    cache = new TtlCache({ ttlMs: API_KEY_CACHE_TTL_MS, maxEntries: 10_000, epoch: accessEpoch });
+    sessionCaches.set(auth, cache);
+  }
+  return cache;
+}
+
+async function lookUpSession(
+  c: Context<AppEnv>,
+  requested: string | undefined,
+): Promise<SessionLookup | undefined> {
+  const { db, auth } = c.var.deps;
+  const session = await auth.api.getSession({ headers: c.req.raw.headers });
+  if (!session) return undefined;
+  const membership = requested
+    ? await findMembership(db, requested, session.user.id)
+    : await findFirstMembership(db, session.user.id);
+  if (requested && !membership) return { notMember: requested };
+  return {
+    principal: {
+      kind: 'session',
+      apiKeyId: null,
+      userId: session.user.id,
+      email: session.user.email,
+      workspaceId: membership?.workspaceId ?? null,
+      role: membership?.role ?? null,
+    },
+  };
+}
 
 async function identify(c: Context<AppEnv>): Promise<Principal | null> {
   const { db, auth } = c.var.deps;
@@ -17,21 +61,16 @@ async function identify(c: Context<AppEnv>): Promise<Principal | null> {
     if (!key) throw new AppError('unauthenticated', 'invalid or revoked API key');
     return { kind: 'api_key', apiKeyId: key.id, userId: null, workspaceId: key.workspaceId, role: key.role };
   }
-  const session = await auth.api.getSession({ headers: c.req.raw.headers });
-  if (!session) return null;
+  // better-auth reads the session from the cookie alone: no cookie, no session.
+  const cookie = c.req.header('cookie');
+  if (!cookie) return null;
   const requested = c.req.header(WORKSPACE_HEADER);
-  const membership = requested
-    ? await findMembership(db, requested, session.user.id)
-    : await findFirstMembership(db, session.user.id);
-  if (requested && !membership) throw new AppError('not_found', `workspace ${requested} not found`);
-  return {
-    kind: 'session',
-    apiKeyId: null,
-    userId: session.user.id,
-    email: session.user.email,
-    workspaceId: membership?.workspaceId ?? null,
-    role: membership?.role ?? null,
-  };
+  const found = await sessionCacheOf(auth).get(`${requested ?? ''}\n${cookie}`, () =>
+    lookUpSession(c, requested),
+  );
+  if (!found) return null;
+  if ('notMember' in found) throw new AppError('not_found', `workspace ${found.notMember} not found`);
+  return found.principal;
 }
 
 /**

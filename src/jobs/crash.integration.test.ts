@@ -62,11 +62,13 @@ function worker(): ChildProcess {
 async function queueRefresh() {
   const [c] = await seedTokenConnections(t, [{ provider: 'intercom', token: 'crash-intercom-token' }]);
   if (!c) throw new Error('no connection');
-  const refresh = await requestRefresh(
-    { ...t.deps, resolve: t.deps.resolveProvider },
-    { workspaceId: c.workspaceId, provider: 'intercom', actor: { kind: 'system', label: 'test' } },
-    { queue: t.deps.jobs },
-  );
+  const refresh = (
+    await requestRefresh(
+      { ...t.deps, resolve: t.deps.resolveProvider },
+      { workspaceId: c.workspaceId, provider: 'intercom', actor: { kind: 'system', label: 'test' } },
+      { queue: t.deps.jobs },
+    )
+  ).refresh;
   return { c, refresh };
 }
 

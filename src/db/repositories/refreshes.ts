@@ -116,6 +116,56 @@ export async function insertRefresh(
   return toRefresh(row);
 }
 
+/** The connection's newest refresh still queued, running or retrying, queued after `staleBefore`. */
+export async function findInFlightRefresh(
+  db: Db,
+  workspaceId: string,
+  provider: ProviderId,
+  staleBefore: Date,
+): Promise<Refresh | undefined> {
+  const r = await db
+    .selectFrom('metric_refreshes')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('provider', '=', provider)
+    .where('state', 'in', ['queued', 'running', 'retrying'])
+    .where('queued_at', '>', staleBefore)
+    .orderBy('queued_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r && toRefresh(r);
+}
+
+/**
+ * Whether the connection has had `limit` manual refreshes in the last `windowMinutes` (database clock), and if
+ * so, in how many seconds the window has room again: when the `limit`-th newest of them leaves it.
+ */
+export async function manualRefreshRoom(
+  db: Db,
+  workspaceId: string,
+  provider: ProviderId,
+  limit: number,
+  windowMinutes: number,
+): Promise<{ full: false } | { full: true; count: number; retryAfterSeconds: number }> {
+  const window = sql`make_interval(mins => ${windowMinutes}::int)`;
+  const rows = await db
+    .selectFrom('metric_refreshes')
+    .select([
+      sql<number>`ceil(extract(epoch from (queued_at + ${window} - now())))::int`.as('retry_after'),
+      sql<number>`(count(*) over ())::int`.as('count'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('provider', '=', provider)
+    .where('trigger', '=', 'manual')
+    .where('queued_at', '>', sql<Date>`now() - ${window}`)
+    .orderBy('queued_at', 'desc')
+    .offset(limit - 1)
+    .limit(1)
+    .execute();
+  const r = rows[0];
+  return r ? { full: true, count: r.count, retryAfterSeconds: Math.max(1, r.retry_after) } : { full: false };
+}
+
 export async function findRefresh(db: Db, id: string, workspaceId?: string): Promise<Refresh | undefined> {
   let q = db.selectFrom('metric_refreshes').selectAll().where('id', '=', id);
   if (workspaceId) q = q.where('workspace_id', '=', workspaceId);

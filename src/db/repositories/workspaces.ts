@@ -17,6 +17,12 @@ export async function findWorkspace(db: Db, id: string): Promise<Workspace | und
   return r && { id: r.id, name: r.name, timezone: r.timezone, createdAt: r.created_at };
 }
 
+/** Every workspace, oldest first (the CLI's `workspace list`). */
+export async function listWorkspaces(db: Db): Promise<Workspace[]> {
+  const rows = await db.selectFrom('workspaces').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, timezone: r.timezone, createdAt: r.created_at }));
+}
+
 export async function updateWorkspace(
   db: Db,
   id: string,

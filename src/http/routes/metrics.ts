@@ -1,4 +1,5 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { ErrorResponseSchema } from '../../contracts/common.ts';
 import { ProviderParamSchema } from '../../contracts/integrations.ts';
 import {
   AgentsResponseSchema,
@@ -29,8 +30,26 @@ const refresh = defineRoute('admin', {
   path: '/integrations/{provider}/refresh',
   tags: ['Metrics'],
   summary: 'Refresh now: queue a metrics refresh of this connection (the first one backfills 12 weeks)',
+  description:
+    'One refresh at a time per connection: while one is queued, running or retrying (manual or scheduled), this ' +
+    'answers that one (200) instead of queuing another. New manual refreshes are limited per connection ' +
+    '(DESKPULSE_MANUAL_REFRESH_LIMIT per DESKPULSE_MANUAL_REFRESH_WINDOW_MINUTES, default 6 an hour): past it, ' +
+    '429 `rate_limited` with `Retry-After`.',
   request: { params: ProviderParamSchema },
-  responses: { 202: { description: 'Queued', ...json(RefreshAcceptedSchema) } },
+  responses: {
+    200: {
+      description: 'A refresh of this connection was already in flight: that one',
+      ...json(RefreshAcceptedSchema),
+    },
+    202: { description: 'Queued', ...json(RefreshAcceptedSchema) },
+    429: {
+      description: 'Manual refresh limit of this connection reached (`rate_limited`)',
+      headers: z.object({
+        'Retry-After': z.string().openapi({ description: 'Seconds until a manual refresh is allowed again' }),
+      }),
+      ...json(ErrorResponseSchema),
+    },
+  },
 });
 
 const getRefresh = defineRoute('member', {
@@ -92,12 +111,12 @@ export function registerMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(refresh, async (c) => {
     const caller = workspacePrincipalOf(c);
     const { provider } = c.req.valid('param');
-    const r = await metrics.requestRefresh(
+    const { refresh: r, isNew } = await metrics.requestRefresh(
       connectionsDepsOf(c),
       { workspaceId: caller.workspaceId, provider, actor: caller },
       { queue: c.var.deps.jobs },
     );
-    return c.json({ refreshId: r.id }, 202);
+    return isNew ? c.json({ refreshId: r.id }, 202) : c.json({ refreshId: r.id }, 200);
   });
 
   app.openapi(getRefresh, async (c) => {

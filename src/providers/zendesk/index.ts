@@ -12,7 +12,9 @@ import {
 import { zendeskCsv } from './csv.ts';
 import { zendeskMetrics } from './metrics.ts';
 
-// GET /api/v2/users/me.json is allowed for anonymous users: a rejected credential answers 200 with `id: null`,
+// Paths as the official OAS writes them (https://developer.zendesk.com/zendesk/oas.yaml), without the `.json`
+// suffix Zendesk also accepts: a mock generated from the spec answers only these.
+// GET /api/v2/users/me is allowed for anonymous users: a rejected credential answers 200 with `id: null`,
 // so the id, not the status, says whether the credential was accepted (OAS CurrentUserResponse).
 const MeSchema = z.object({
   user: z.object({ id: z.number().nullable(), name: z.string().nullable().optional() }),
@@ -81,7 +83,7 @@ export const zendesk: Provider = {
       : { kind: 'bearer', token: secret },
   async verify(credential, ctx) {
     const r = await callProvider(ctx, {
-      url: `${ctx.endpoints.apiBaseUrl}/api/v2/users/me.json`,
+      url: `${ctx.endpoints.apiBaseUrl}/api/v2/users/me`,
       credential,
       schema: MeSchema,
     });
@@ -94,20 +96,20 @@ export const zendesk: Provider = {
   },
   metrics: zendeskMetrics,
   csv: zendeskCsv,
-  // DELETE …/current.json is reported not to revoke
+  // DELETE …/current is reported not to revoke
   // (https://support.zendesk.com/hc/en-us/community/posts/5537132288282); look the token id up, then delete it
   // by id (https://developer.zendesk.com/documentation/api-basics/authentication/revoking-oauth-token).
   async revoke(credential, ctx) {
     if (credential.kind !== 'bearer') return ok(undefined); // API tokens are managed in Admin Center
     const current = await callProvider(ctx, {
-      url: `${ctx.endpoints.apiBaseUrl}/api/v2/oauth/tokens/current.json`,
+      url: `${ctx.endpoints.apiBaseUrl}/api/v2/oauth/tokens/current`,
       credential,
       schema: CurrentTokenSchema,
     });
     if (!current.ok) return current;
     const r = await callProvider(ctx, {
       method: 'DELETE',
-      url: `${ctx.endpoints.apiBaseUrl}/api/v2/oauth/tokens/${current.value.token.id}.json`,
+      url: `${ctx.endpoints.apiBaseUrl}/api/v2/oauth/tokens/${current.value.token.id}`,
       credential,
       schema: z.unknown(),
     });

@@ -301,14 +301,14 @@ describe('zendeskMetrics against the emulator', () => {
     const dataset = generateDataset({ seed: 9, conversations: 2000 });
     const { url } = await start(dataset);
     const headers = { authorization: `Basic ${Buffer.from(`${EMAIL}/token:${TOKEN}`).toString('base64')}` };
-    const tenth = await fetch(`${url}/acme/api/v2/search.json?query=type:ticket&per_page=100&page=10`, {
+    const tenth = await fetch(`${url}/acme/api/v2/search?query=type:ticket&per_page=100&page=10`, {
       headers,
     });
     expect(tenth.status).toBe(200);
     const body = (await tenth.json()) as { results: unknown[]; count: number };
     expect(body.results).toHaveLength(100);
     expect(body.count).toBe(dataset.conversations.filter((c) => !c.spam).length);
-    const eleventh = await fetch(`${url}/acme/api/v2/search.json?query=type:ticket&per_page=100&page=11`, {
+    const eleventh = await fetch(`${url}/acme/api/v2/search?query=type:ticket&per_page=100&page=11`, {
       headers,
     });
     expect(eleventh.status).toBe(422);

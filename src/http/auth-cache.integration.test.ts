@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_KEY_CACHE_TTL_MS, createApiKey } from '../domain/api-keys.ts';
+import { freePort } from '../db/embedded.ts';
+import {
+  createTestApp,
+  seedWorkspace,
+  signUp,
+  TEST_KEYS,
+  waitFor,
+  type TestApp,
+} from '../../test/helpers.ts';
+
+/**
+ * Authentication is cached per process (src/domain/api-keys.ts, src/http/authorize.ts); the promise is that a
+ * revoked key, an ended session or a removed membership stops working within a second on every process. Two
+ * processes here: this one (the test app) and a `deskpulse serve --no-worker` child on the same database. Each
+ * check warms both caches first, changes access through one process, and expects the other to refuse one second
+ * later (the process that made the change refuses at once).
+ */
+const BIN = path.resolve('bin/deskpulse.js');
+const WITHIN_MS = 1000;
+
+let t: TestApp;
+let child: ChildProcess;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestApp({}, { worker: false });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  child = spawn(process.execPath, [BIN, 'serve', '--no-worker'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATABASE_URL: t.deps.config.databaseUrl ?? '',
+      DESKPULSE_AUTH_SECRET: t.deps.config.authSecret ?? '',
+      DESKPULSE_PUBLIC_URL: t.deps.config.publicUrl,
+      DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
+      DESKPULSE_SANDBOX: '0',
+      DESKPULSE_SCHEDULER: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  });
+  await waitFor('the second process', () =>
+    fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ),
+  );
+}, 60_000);
+afterAll(async () => {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+  await t.close();
+});
+
+const here = (p: string, init: { key?: string; cookie?: string; method?: string } = {}) =>
+  t.request(p, init).then((r) => r.status);
+const there = (p: string, init: { key?: string; cookie?: string; method?: string } = {}) =>
+  fetch(`${base}${p}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.key ? { authorization: `Bearer ${init.key}` } : {}),
+      ...(init.cookie ? { cookie: init.cookie } : {}),
+    },
+  }).then((r) => r.status);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('access changes reach every process within a second', () => {
+  it('caches for less than the promise', () => {
+    expect(API_KEY_CACHE_TTL_MS).toBeLessThan(WITHIN_MS);
+  });
+
+  it('a key revoked on one process stops working on the other', async () => {
+    const { workspace, keys } = await seedWorkspace(t);
+    const mk = async () =>
+      createApiKey(t.deps.db, {
+        workspaceId: workspace.id,
+        name: 'script',
+        role: 'member',
+        createdBy: { kind: 'system', label: 'test' },
+      });
+
+    const first = await mk();
+    expect([await here('/me', { key: first.secret }), await there('/me', { key: first.secret })]).toEqual([
+      200, 200,
+    ]);
+    expect(await there(`/apikeys/${first.apiKey.id}`, { method: 'DELETE', key: keys.admin })).toBe(204);
+    expect(await there('/me', { key: first.secret })).toBe(401);
+    await sleep(WITHIN_MS);
+    expect(await here('/me', { key: first.secret })).toBe(401);
+
+    const second = await mk();
+    expect([await here('/me', { key: second.secret }), await there('/me', { key: second.secret })]).toEqual([
+      200, 200,
+    ]);
+    expect(await here(`/apikeys/${second.apiKey.id}`, { method: 'DELETE', key: keys.admin })).toBe(204);
+    expect(await here('/me', { key: second.secret })).toBe(401);
+    await sleep(WITHIN_MS);
+    expect(await there('/me', { key: second.secret })).toBe(401);
+  });
+
+  it('a session signed out on one process ends on the other', async () => {
+    const { cookie } = await signUp(t);
+    expect([await here('/me', { cookie }), await there('/me', { cookie })]).toEqual([200, 200]);
+    expect(await there('/auth/sign-out', { method: 'POST', cookie })).toBe(204);
+    expect(await there('/me', { cookie })).toBe(401);
+    await sleep(WITHIN_MS);
+    expect(await here('/me', { cookie })).toBe(401);
+  });
+
+  it('a teammate removed on one process loses the workspace on the other', async () => {
+    const { keys } = await seedWorkspace(t);
+    const member = await signUp(t);
+    const invite = (await (
+      await t.request('/invites', { method: 'POST', key: keys.admin, json: { role: 'member' } })
+    ).json()) as { token: string };
+    const accepted = await t.request('/invites/accept', {
+      method: 'POST',
+      cookie: member.cookie,
+      json: { token: invite.token },
+    });
+    expect(accepted.status).toBe(200);
+    expect([
+      await here('/members', { cookie: member.cookie }),
+      await there('/members', { cookie: member.cookie }),
+    ]).toEqual([200, 200]);
+    expect(await there(`/members/${member.userId}`, { method: 'DELETE', key: keys.admin })).toBe(204);
+    expect(await there('/members', { cookie: member.cookie })).toBe(404);
+    await sleep(WITHIN_MS);
+    expect(await here('/members', { cookie: member.cookie })).toBe(404);
+  });
+});

@@ -1,0 +1,210 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuth } from '../auth/better-auth.ts';
+import { createDb, type DbHandle } from '../db/client.ts';
+import * as refreshes from '../db/repositories/refreshes.ts';
+import { insertTokenConnections } from '../db/repositories/connections/index.ts';
+import { newId } from '../domain/ids.ts';
+import { createApp } from './app.ts';
+import { createTestApp, seedWorkspace, type TestApp } from '../../test/helpers.ts';
+
+/**
+ * `POST /integrations/:p/refresh` as scripts use it: repeated and concurrent requests, across two API processes
+ * (two apps with their own pools on one database), never queue more than one refresh of a connection; new manual
+ * refreshes stop at the configured limit with 429 and Retry-After. No worker runs here, so a queued refresh stays
+ * queued until the test finishes it.
+ */
+let t: TestApp;
+let other: { app: ReturnType<typeof createApp>; handle: DbHandle };
+
+beforeAll(async () => {
+  t = await createTestApp(
+    { DESKPULSE_MANUAL_REFRESH_LIMIT: '3', DESKPULSE_MANUAL_REFRESH_WINDOW_MINUTES: '60' },
+    { worker: false },
+  );
+  const handle = createDb(t.deps.config.databaseUrl ?? '', { max: 5 });
+  const auth = createAuth({
+    pool: handle.pool,
+    secret: t.deps.config.authSecret ?? '',
+    publicUrl: t.deps.config.publicUrl,
+    logger: t.deps.logger,
+  });
+  other = { app: createApp({ ...t.deps, db: handle.db, auth }), handle };
+}, 60_000);
+afterAll(async () => {
+  await other.handle.close();
+  await t.close();
+});
+
+/** A workspace with a Front connection (stored directly: no helpdesk is called here). */
+async function connected() {
+  const seeded = await seedWorkspace(t);
+  await insertTokenConnections(t.deps.db, t.deps.keyring, [
+    {
+      id: newId('con'),
+      workspaceId: seeded.workspace.id,
+      provider: 'front',
+      params: {},
+      account: { id: `acct-${seeded.workspace.id}`, name: 'Front account' },
+      accessToken: 'refresh-requests-token',
+    },
+  ]);
+  return seeded;
+}
+
+function post(app: { request: typeof t.app.request }, key: string) {
+  return app.request('/integrations/front/refresh', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}` },
+  });
+}
+
+const refreshRows = (workspaceId: string) =>
+  t.deps.db
+    .selectFrom('metric_refreshes')
+    .select(['id', 'state', 'trigger'])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('queued_at')
+    .execute();
+
+const jobsFor = async (ids: string[]) =>
+  (
+    await sql<{ n: number }>`select count(*)::int as n from pgboss.job
+      where name = 'metrics-refresh' and data->>'refreshId' = any(${ids})`.execute(t.deps.db)
+  ).rows[0]?.n;
+
+describe('one refresh in flight per connection', () => {
+  it('answers three concurrent requests on two API processes with one refresh and one job', async () => {
+    const { workspace, keys } = await connected();
+    const answers = await Promise.all([
+      post(t.app, keys.admin),
+      post(other.app, keys.owner),
+      post(t.app, keys.admin),
+    ]);
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as { refreshId: string }[];
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 202]);
+    const ids = new Set(bodies.map((b) => b.refreshId));
+    expect(ids.size).toBe(1);
+    const rows = await refreshRows(workspace.id);
+    expect(rows).toEqual([{ id: [...ids][0], state: 'queued', trigger: 'manual' }]);
+    expect(await jobsFor([...ids])).toBe(1);
+  });
+
+  it('answers the refresh in flight while it runs or retries, whoever started it, and queues anew once it ends', async () => {
+    const { workspace, keys } = await connected();
+    const first = (await (await post(t.app, keys.admin)).json()) as { refreshId: string };
+    await refreshes.markRunning(t.deps.db, first.refreshId);
+    const running = await post(other.app, keys.admin);
+    expect(running.status).toBe(200);
+    expect(await running.json()).toEqual(first);
+    await refreshes.markRetrying(t.deps.db, first.refreshId, {
+      errorCode: 'upstream_unavailable',
+      errorDetail: 'down',
+      retryAt: new Date(Date.now() + 60_000),
+      providerCalls: 1,
+      rateLimitedCalls: 0,
+    });
+    expect(await (await post(t.app, keys.admin)).json()).toEqual(first);
+    await refreshes.finishRefresh(t.deps.db, first.refreshId, { state: 'succeeded' });
+
+    // A scheduled refresh holds the connection's place just the same.
+    const connection = await t.deps.db
+      .selectFrom('helpdesk_connections')
+      .select('id')
+      .where('workspace_id', '=', workspace.id)
+      .executeTakeFirstOrThrow();
+    const [scheduled] = await refreshes.insertScheduledRefreshes(
+      t.deps.db,
+      [
+        {
+          id: newId('ref'),
+          connectionId: connection.id,
+          workspaceId: workspace.id,
+          provider: 'front',
+          slot: new Date(),
+        },
+      ],
+      { backfillWeeks: 12, staleBefore: new Date(Date.now() - 86_400_000) },
+    );
+    const during = await post(t.app, keys.admin);
+    expect(during.status).toBe(200);
+    expect(await during.json()).toEqual({ refreshId: scheduled });
+    await refreshes.finishRefresh(t.deps.db, scheduled ?? '', { state: 'succeeded' });
+
+    const next = await post(t.app, keys.admin);
+    expect(next.status).toBe(202);
+    const { refreshId } = (await next.json()) as { refreshId: string };
+    expect(refreshId).not.toBe(first.refreshId);
+    expect((await refreshRows(workspace.id)).map((r) => r.trigger)).toEqual(['manual', 'schedule', 'manual']);
+  });
+});
+
+describe('manual refresh limit', () => {
+  it('refuses a new manual refresh past the limit with 429 and Retry-After, and still answers one in flight', async () => {
+    const { workspace, keys } = await connected();
+    for (let i = 0; i < 3; i++) {
+      const res = await post(i % 2 ? other.app : t.app, keys.admin);
+      expect(res.status).toBe(202);
+      const { refreshId } = (await res.json()) as { refreshId: string };
+      await refreshes.finishRefresh(t.deps.db, refreshId, { state: 'succeeded' });
+    }
+    for (const app of [t.app, other.app]) {
+      const refused = await post(app, keys.admin);
+      expect(refused.status).toBe(429);
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      // The oldest of the three leaves the hour's window first: within the hour, and not before a minute from now.
+      expect(retryAfter).toBeGreaterThan(3500);
+      expect(retryAfter).toBeLessThanOrEqual(3600);
+      expect(await refused.json()).toEqual({
+        error: {
+          code: 'rate_limited',
+          message: `front was refreshed by hand 3 times in the last 60 minutes, the most allowed; try again in ${retryAfter} s (its scheduled refreshes go on)`,
+        },
+      });
+    }
+    expect(await refreshRows(workspace.id)).toHaveLength(3);
+
+    // Scheduled refreshes do not count, and one in flight is answered whatever the count.
+    const connection = await t.deps.db
+      .selectFrom('helpdesk_connections')
+      .select('id')
+      .where('workspace_id', '=', workspace.id)
+      .executeTakeFirstOrThrow();
+    const [scheduled] = await refreshes.insertScheduledRefreshes(
+      t.deps.db,
+      [
+        {
+          id: newId('ref'),
+          connectionId: connection.id,
+          workspaceId: workspace.id,
+          provider: 'front',
+          slot: new Date(),
+        },
+      ],
+      { backfillWeeks: 12, staleBefore: new Date(Date.now() - 86_400_000) },
+    );
+    const during = await post(t.app, keys.admin);
+    expect(during.status).toBe(200);
+    expect(await during.json()).toEqual({ refreshId: scheduled });
+
+    // Once the oldest manual refresh is outside the window, there is room for one more.
+    await refreshes.finishRefresh(t.deps.db, scheduled ?? '', { state: 'succeeded' });
+    const [oldest] = await refreshRows(workspace.id);
+    await sql`update metric_refreshes set queued_at = now() - interval '61 minutes' where id = ${oldest?.id ?? ''}`.execute(
+      t.deps.db,
+    );
+    expect((await post(t.app, keys.admin)).status).toBe(202);
+    expect((await post(t.app, keys.admin)).status).toBe(200);
+  });
+
+  it('counts per connection', async () => {
+    const a = await connected();
+    const b = await connected();
+    for (let i = 0; i < 3; i++) {
+      const { refreshId } = (await (await post(t.app, a.keys.admin)).json()) as { refreshId: string };
+      await refreshes.finishRefresh(t.deps.db, refreshId, { state: 'succeeded' });
+    }
+    expect((await post(t.app, a.keys.admin)).status).toBe(429);
+    expect((await post(t.app, b.keys.admin)).status).toBe(202);
+  });
+});

@@ -23,7 +23,7 @@ export async function startService(
 ) {
   // better-auth is the heaviest import: load it while Postgres starts.
   const authModule = import('./auth/better-auth.ts');
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, { supervise: true });
   const { createAuth } = await authModule;
   const jobs = startJobs({ databaseUrl: database.url, logger, ...config.jobs });
   const auth = createAuth({
@@ -44,6 +44,7 @@ export async function startService(
     keyring: database.keyring,
     resolveProvider: (id) => resolveProvider(config, id, sandbox),
     jobs: jobs.queue,
+    databaseHealth: database.health,
     ...(sandbox ? { sandboxApps: loadSandbox } : {}),
   };
   if (options.worker !== false) {
@@ -86,7 +87,7 @@ export async function startWorkerProcess(
   config: Config,
   logger: Logger,
 ): Promise<{ close(): Promise<void>; db: AppDeps['db'] }> {
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, { supervise: true });
   const sandbox = config.sandbox ? sandboxSettings(config, database.authSecret) : undefined;
   const jobs = startJobs({ databaseUrl: database.url, logger, ...config.jobs });
   await jobs.startWorker({

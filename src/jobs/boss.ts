@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from '../db/health.ts';
 import type { Logger } from '../lib/logger.ts';
 import { QUEUES, type JobQueue, type QueueKey } from './catalog.ts';
 import type { WorkerDeps } from './deps.ts';
-import { HANDLERS } from './handlers.ts';
+import { HANDLERS, type JobMeta } from './handlers.ts';
 
 export interface Jobs {
   queue: JobQueue;
@@ -61,6 +61,10 @@ export function startJobs(options: JobsOptions): Jobs {
       db: { executeSql: (text: string, values: unknown[]) => pool.pool.query(text, values) },
       schedule: options.scheduler,
       maintenanceIntervalSeconds: options.maintenanceSeconds,
+      // pg-boss looks for due crons every 30 s by default, so a minute cron could run up to ~35 s late and two
+      // ticks ~95 s apart; every 5 s keeps the fleet tick (and so the retry of a lost refresh) near the minute.
+      cronMonitorIntervalSeconds: 5,
+      cronWorkerIntervalSeconds: 2,
     });
     b.on('error', (e: unknown) => {
       // While the database is down every poll fails; the database monitor reports the outage once
@@ -122,7 +126,7 @@ export function startJobs(options: JobsOptions): Jobs {
       const deps: WorkerDeps = { ...partial, jobs: queue };
       for (const key of Object.keys(HANDLERS) as (keyof typeof HANDLERS)[]) {
         const q = QUEUES[key];
-        const handle = HANDLERS[key] as (d: WorkerDeps, payload: unknown) => Promise<void>;
+        const handle = HANDLERS[key] as (d: WorkerDeps, payload: unknown, job: JobMeta) => Promise<void>;
         const lanes = 'cron' in q ? 1 : options.concurrency;
         for (let i = 0; i < lanes; i++) {
           // Stopped while starting (a signal right after start-up): pg-boss refuses new workers, and none are due.
@@ -130,7 +134,7 @@ export function startJobs(options: JobsOptions): Jobs {
           let lane = '';
           lane = await boss.work(q.name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
             if (!job) return;
-            await handle(deps, q.payload.parse(job.data));
+            await handle(deps, q.payload.parse(job.data), { id: job.id });
             // A lane that just finished a job fetches the next at once; pg-boss would otherwise wait out the rest
             // of its polling interval, capping a worker at lanes ÷ 0.5 s jobs whatever the CPU (bench/fleet).
             boss.notifyWorker(lane);

@@ -14,10 +14,8 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
-export interface ServeProcess {
+export interface DeskpulseProcess {
   child: ChildProcess;
-  base: string;
-  port: number;
   /** Every JSON log line the process wrote so far. */
   logs: LogLine[];
   /** Raw stdout and stderr, for assertions on anything that is not a log line. */
@@ -27,14 +25,15 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** `deskpulse serve` in a child process; resolves once `/readyz` answers 200. */
-export async function startServe(
-  env: Record<string, string>,
-  options: { port?: number; args?: string[]; readyWithinMs?: number } = {},
-): Promise<ServeProcess> {
-  const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [BIN, 'serve', ...(options.args ?? [])], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port) },
+export interface ServeProcess extends DeskpulseProcess {
+  base: string;
+  port: number;
+}
+
+/** A long-running `deskpulse` command (`serve`, `worker`) in a child process, its logs collected. */
+export function spawnDeskpulse(args: string[], env: Record<string, string>): DeskpulseProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: LogLine[] = [];
@@ -62,11 +61,8 @@ export async function startServe(
   child.stdout?.on('data', reader());
   child.stderr?.on('data', reader());
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
-  const serve: ServeProcess = {
+  return {
     child,
-    base,
-    port,
     logs,
     output: () => raw,
     exited,
@@ -75,23 +71,43 @@ export async function startServe(
       return exited;
     },
   };
+}
+
+/** Resolves once `isReady` holds; fails at once, with the output, if the process exits first. */
+export async function readyOrExited(
+  p: DeskpulseProcess,
+  what: string,
+  isReady: () => Promise<boolean>,
+  withinMs = 60_000,
+): Promise<void> {
+  try {
+    await Promise.race([
+      waitFor(what, isReady, withinMs, 100),
+      p.exited.then((code) => {
+        throw new Error(`deskpulse exited with ${code} before ${what}:\n${p.output()}`);
+      }),
+    ]);
+  } catch (e) {
+    p.child.kill('SIGKILL');
+    throw e;
+  }
+}
+
+/** `deskpulse serve` in a child process; resolves once `/readyz` answers 200. */
+export async function startServe(
+  env: Record<string, string>,
+  options: { port?: number; args?: string[]; readyWithinMs?: number } = {},
+): Promise<ServeProcess> {
+  const port = options.port ?? (await freePort());
+  const p = spawnDeskpulse(['serve', ...(options.args ?? [])], { ...env, PORT: String(port) });
+  const base = `http://127.0.0.1:${port}`;
   const isReady = () =>
     fetch(`${base}/readyz`).then(
       (r) => r.ok,
       () => false,
     );
-  try {
-    await Promise.race([
-      waitFor('deskpulse serve to be ready', isReady, options.readyWithinMs ?? 60_000, 100),
-      exited.then((code) => {
-        throw new Error(`deskpulse serve exited with ${code} before it was ready:\n${raw}`);
-      }),
-    ]);
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw e;
-  }
-  return serve;
+  await readyOrExited(p, 'deskpulse serve to be ready', isReady, options.readyWithinMs);
+  return { ...p, base, port };
 }
 
 /** One `deskpulse` command to its end. */

@@ -1,4 +1,4 @@
-import { chmodSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,11 @@ import {
   createWorkspaceKey,
   killHard,
   postmasterPid,
+  readyOrExited,
+  runCli,
+  spawnDeskpulse,
   startServe,
+  type DeskpulseProcess,
   type ServeProcess,
 } from '../../test/processes.ts';
 import { openEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
@@ -25,7 +29,7 @@ import { openEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
 const UNHEALTHY_AFTER_SECONDS = 4;
 
 const dirs: string[] = [];
-const processes: ServeProcess[] = [];
+const processes: DeskpulseProcess[] = [];
 const servers: EmbeddedDatabase[] = [];
 afterAll(async () => {
   for (const p of processes) p.child.kill('SIGKILL');
@@ -191,6 +195,40 @@ describe('a dying embedded Postgres', () => {
     );
     expect(await serve.stop()).toBe(0);
   }, 180_000);
+});
+
+describe('an embedded Postgres whose owner stops', () => {
+  it('is taken over by a worker that joined it, which then owns and stops it', async () => {
+    const dataDir = await tempDir('deskpulse-takeover-');
+    const pgDir = path.join(dataDir, 'pg');
+    const env = { DESKPULSE_DATA_DIR: dataDir };
+    const serve = await startServe(env);
+    processes.push(serve);
+    const ownerPid = postmasterPid(pgDir);
+    const worker = spawnDeskpulse(['worker'], env);
+    processes.push(worker);
+    await readyOrExited(worker, 'the worker to start', async () =>
+      worker.logs.some((l) => l.msg === 'deskpulse worker started'),
+    );
+    // The owner stops, and stops its Postgres with it: the worker that joined starts it again as its own.
+    expect(await serve.stop()).toBe(0);
+    await waitFor(
+      'the worker to start the server again',
+      async () => worker.logs.some((l) => l.msg === 'embedded postgres started again'),
+      30_000,
+    );
+    expect(postmasterPid(pgDir)).not.toBe(ownerPid);
+    const created = await runCli(
+      ['workspace', 'create', '--name', 'After', '--owner-email', 'a@after.io'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    expect(await worker.stop()).toBe(0);
+    // The worker owned it now, so it stopped it on its way out.
+    expect(existsSync(path.join(pgDir, 'postmaster.pid'))).toBe(false);
+    expect(worker.output()).not.toMatch(/terminating connection/);
+    expect(worker.logs.filter((l) => l.level === 'error')).toEqual([]);
+  }, 120_000);
 });
 
 describe('a dying external database (DATABASE_URL)', () => {

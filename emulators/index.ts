@@ -36,7 +36,7 @@ const providers: Record<ProviderId, ProviderModule> = {
 export function createEmulator(provider: ProviderId, options: EmulatorOptions = {}): Emulator {
   const module = providers[provider];
   const now = options.now ?? Date.now;
-  const store = new OAuthStore(now);
+  const store = new OAuthStore(now, options.stateFile);
   const ctx: EmulatorContext = {
     provider,
     clients: options.clients ?? [],

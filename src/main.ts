@@ -24,7 +24,7 @@ export async function startService(
 ) {
   // better-auth is the heaviest import: load it while Postgres starts.
   const authModule = import('./auth/better-auth.ts');
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, { supervise: true });
   const { createAuth } = await authModule;
   const jobs = startJobs({ databaseUrl: database.url, logger, ...config.jobs });
   const auth = createAuth({
@@ -45,6 +45,7 @@ export async function startService(
     keyring: database.keyring,
     resolveProvider: (id) => resolveProvider(config, id, sandbox),
     jobs: jobs.queue,
+    databaseHealth: database.health,
     ...(sandbox ? { sandboxApps: loadSandbox } : {}),
   };
   if (options.worker !== false) {
@@ -97,7 +98,7 @@ export async function startWorkerProcess(
   logger: Logger,
   options: { create?: boolean } = {},
 ): Promise<{ close(): Promise<void>; db: AppDeps['db'] }> {
-  const database = await openDatabase(config, logger, options);
+  const database = await openDatabase(config, logger, { ...options, supervise: true });
   const sandbox = config.sandbox ? sandboxSettings(config, database.authSecret) : undefined;
   const jobs = startJobs({ databaseUrl: database.url, logger, ...config.jobs });
   await jobs.startWorker({

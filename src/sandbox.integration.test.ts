@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config/index.ts';
 import { freePort } from './db/embedded.ts';
@@ -11,6 +12,7 @@ import { createTestDatabase, TEST_KEYS } from '../test/helpers.ts';
 let service: RunningService;
 let drop: () => Promise<void>;
 let base: string;
+const logs: { level: string; msg: string; path?: string }[] = [];
 
 beforeAll(async () => {
   const database = await createTestDatabase();
@@ -25,7 +27,13 @@ beforeAll(async () => {
     DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
     DESKPULSE_SANDBOX: '1',
   });
-  service = await startService(config, createLogger({ level: 'silent' }));
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(JSON.parse(chunk.toString('utf8')) as (typeof logs)[number]);
+      cb();
+    },
+  });
+  service = await startService(config, createLogger({ level: 'debug', destination }));
 });
 afterAll(async () => {
   await service.close();
@@ -86,6 +94,14 @@ describe('sandbox mode', () => {
     };
     expect(list.connections.map((c) => [c.provider, c.authType, c.status, c.sandbox]).sort()).toEqual(
       [...PROVIDER_IDS].sort().map((p) => [p, 'oauth', 'ok', true]),
+    );
+    // The emulators' requests are logged at debug, the API's own at info.
+    const requests = logs.filter((l) => l.msg === 'request');
+    const emulated = requests.filter((l) => l.path?.startsWith('/_sandbox/'));
+    expect(emulated.length).toBeGreaterThanOrEqual(PROVIDER_IDS.length * 2);
+    expect(new Set(emulated.map((l) => l.level))).toEqual(new Set(['debug']));
+    expect(new Set(requests.filter((l) => !emulated.includes(l)).map((l) => l.level))).toEqual(
+      new Set(['info']),
     );
   });
 

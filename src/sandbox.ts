@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Config } from './config/index.ts';
 import type { Sandbox } from './domain/provider-settings.ts';
 import { createHmac } from 'node:crypto';
+import path from 'node:path';
 import { PROVIDER_IDS, type ProviderId } from './metrics/helpdesks.ts';
 import { providers } from './providers/index.ts';
 
@@ -10,7 +11,8 @@ const PATH = (id: ProviderId) => `/_sandbox/${id}`;
 /**
  * Sandbox mode (DESKPULSE_SANDBOX, never in production): the four emulated helpdesks run inside this process
  * under /_sandbox/<provider>, with an OAuth client registered for our callback URLs, so every real flow works
- * offline. Their state lives in memory: OAuth tokens they issued are forgotten on restart.
+ * offline. The OAuth grants they issue are kept in `<data dir>/sandbox/<provider>-oauth.json` (hashed, 0600), so
+ * a demo's OAuth connections keep working after a restart; their helpdesk data is regenerated from its seed.
  *
  * The settings are cheap and known at once; the emulators themselves (and graphql-js) load after the server
  * listens, so they cost the start-up nothing.
@@ -41,6 +43,7 @@ export async function loadSandboxApps(config: Config, sandbox: Sandbox): Promise
     apps[id] = createEmulator(id, {
       basePath: PATH(id),
       dataset,
+      stateFile: path.join(config.dataDir, 'sandbox', `${id}-oauth.json`),
       account: demo.account,
       clients: [
         {

@@ -39,6 +39,11 @@ export interface EmulatorOptions {
   now?: () => number;
   /** The helpdesk data the API endpoints serve (conversations, agents, ratings); empty when unset. */
   dataset?: Dataset;
+  /**
+   * A file the OAuth grants it issues are kept in (hashed) across restarts, as sandbox mode does in the data dir
+   * (emulators/shared/store.ts); unset: memory only.
+   */
+  stateFile?: string;
 }
 
 export interface RateLimit {

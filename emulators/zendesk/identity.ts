@@ -188,7 +188,7 @@ function tokenJson(
   return {
     id: record.id,
     url: `${publicBase(c, ctx)}/${subdomain}/api/v2/oauth/tokens/${record.id}.json`,
-    token: record.token.slice(0, 10),
+    token: record.tokenPrefix,
     client_id: clientIndex + 1,
     user_id: stableId(`${subdomain}/admin@${subdomain}.example.com`),
     scopes: record.principal.scope.split(' ').filter(Boolean),

@@ -60,9 +60,26 @@ describe('loadConfig', () => {
       scheduler: false,
       concurrency: 12,
       leaseSeconds: 1800,
+      heartbeatTimeoutSeconds: 120,
       degradedAfterDays: 3,
     });
     expect(c.webhooks.allowedNetworks).toEqual(['127.0.0.1/32', '::1']);
+  });
+
+  it('reads the liveness and heartbeat limits', () => {
+    expect(loadConfig({}).health).toEqual({ databaseUnhealthyAfterSeconds: 30 });
+    const c = loadConfig({
+      DESKPULSE_DB_UNHEALTHY_AFTER_SECONDS: '4',
+      DESKPULSE_REFRESH_HEARTBEAT_TIMEOUT_SECONDS: '2.5',
+    });
+    expect(c.health.databaseUnhealthyAfterSeconds).toBe(4);
+    expect(c.jobs.heartbeatTimeoutSeconds).toBe(2.5);
+    expect(() => loadConfig({ DESKPULSE_DB_UNHEALTHY_AFTER_SECONDS: '0' })).toThrow(
+      /DESKPULSE_DB_UNHEALTHY_AFTER_SECONDS/,
+    );
+    expect(() => loadConfig({ DESKPULSE_REFRESH_HEARTBEAT_TIMEOUT_SECONDS: 'soon' })).toThrow(
+      /DESKPULSE_REFRESH_HEARTBEAT_TIMEOUT_SECONDS/,
+    );
   });
 
   it('requires a session secret in production with an external database', () => {

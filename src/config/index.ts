@@ -35,6 +35,7 @@ const EnvSchema = z.object({
     .min(2)
     .max(6 * 3600)
     .default(1800),
+  DESKPULSE_REFRESH_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(120),
   DESKPULSE_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   DESKPULSE_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   DESKPULSE_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(86_400).default(900),
@@ -59,6 +60,7 @@ const EnvSchema = z.object({
       'must be comma-separated IP addresses or CIDRs (e.g. 127.0.0.1/32,10.0.0.0/8)',
     ),
   DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  DESKPULSE_DB_UNHEALTHY_AFTER_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
   DESKPULSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DESKPULSE_SIGNUP: z.enum(['open', 'invite']).default('invite'),
   DESKPULSE_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
@@ -135,6 +137,7 @@ export interface Config {
   /** `invite`: accounts are made through an invite (or the first-run setup); `open`: anyone may sign up. */
   signUp: 'open' | 'invite';
   auth: AuthConfig;
+  health: HealthConfig;
 }
 
 export interface AuthConfig {
@@ -142,6 +145,11 @@ export interface AuthConfig {
   signIn: { windowSeconds: number; maxFailuresPerAccount: number; maxFailuresPerAddress: number };
   /** Reverse proxies whose `X-Forwarded-For` names the client (else the socket's peer is the client). */
   trustedProxies: string[];
+}
+
+export interface HealthConfig {
+  /** `/healthz` fails (503) once the database has been unreachable for longer than this. */
+  databaseUnhealthyAfterSeconds: number;
 }
 
 export interface ImportsConfig {
@@ -156,6 +164,11 @@ export interface JobsConfig {
   concurrency: number;
   /** A refresh not finished within this is presumed dead (its worker crashed) and retried. */
   leaseSeconds: number;
+  /**
+   * A running refresh writes a heartbeat several times within this; one without a heartbeat for this long is
+   * presumed dead (its worker was killed or lost the database) and retried, whatever its lease.
+   */
+  heartbeatTimeoutSeconds: number;
   /** How often pg-boss expires overdue jobs. */
   maintenanceSeconds: number;
   /** `upstream_unavailable` retries: base and cap of the exponential backoff (full jitter). */
@@ -234,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scheduler: e.DESKPULSE_SCHEDULER,
       concurrency: e.DESKPULSE_WORKER_CONCURRENCY,
       leaseSeconds: e.DESKPULSE_REFRESH_LEASE_SECONDS,
+      heartbeatTimeoutSeconds: e.DESKPULSE_REFRESH_HEARTBEAT_TIMEOUT_SECONDS,
       maintenanceSeconds: e.DESKPULSE_JOB_MAINTENANCE_SECONDS,
       retryBaseSeconds: e.DESKPULSE_RETRY_BASE_SECONDS,
       retryMaxSeconds: e.DESKPULSE_RETRY_MAX_SECONDS,
@@ -260,5 +274,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((s) => s.trim())
         .filter(Boolean),
     },
+    health: { databaseUnhealthyAfterSeconds: e.DESKPULSE_DB_UNHEALTHY_AFTER_SECONDS },
   };
 }

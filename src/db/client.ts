@@ -10,10 +10,62 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function createDb(url: string, options: { max?: number } = {}): DbHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+export interface ClosablePool {
+  pool: pg.Pool;
+  /** Ends the pool and resolves once every one of its connections has closed its socket. */
+  end: () => Promise<void>;
+}
+
+/** How long `end()` waits for the last sockets to close before giving up on them. */
+const SOCKETS_CLOSED_WITHIN_MS = 5000;
+
+/**
+ * A pg pool that can be closed for good before its Postgres stops. pg-pool's `end()` resolves once it has asked
+ * its idle clients to end, not once they have (`_pulseQueue` and `_remove` in
+ * https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js): a server stopped right after
+ * still sees them and sends each one "terminating connection due to administrator command". The pool's own
+ * `remove` event is emitted when a client has really ended, so `end()` waits for those.
+ */
+export function createPool(config: pg.PoolConfig): ClosablePool {
+  const pool = new pg.Pool(config);
   // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => {
+    open.add(client);
+    // A checked-out client has no listener of pg-pool's: its server dying between two statements of a
+    // transaction would be an unhandled 'error' event, which ends the process. The statement that follows fails
+    // instead, and pg-pool drops the client when it is released (it is no longer queryable).
+    client.on('error', () => undefined);
+  });
+  pool.on('remove', (client) => open.delete(client));
+  let ended: Promise<void> | undefined;
+  const end = () =>
+    (ended ??= (async () => {
+      if (!pool.ending) await pool.end();
+      if (open.size === 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, SOCKETS_CLOSED_WITHIN_MS);
+        pool.on('remove', () => {
+          if (open.size > 0) return;
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    })());
+  return { pool, end };
+}
+
+export function createDb(url: string, options: { max?: number } = {}): DbHandle {
+  const { pool, end } = createPool({ connectionString: url, max: options.max ?? 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, pool, close: () => db.destroy() };
+  return {
+    db,
+    pool,
+    close: async () => {
+      // Kysely's destroy() ends the pool; end() then waits for the sockets it asked to close.
+      await db.destroy().catch(() => undefined);
+      await end();
+    },
+  };
 }

@@ -5,8 +5,10 @@ import type { Logger } from '../lib/logger.ts';
 import { createDb, type DbHandle } from './client.ts';
 import { AppError } from '../lib/app-error.ts';
 import { dataDirKeySource, hasDataDirDatabase, loadOrCreateDataDirSecrets } from './data-dir.ts';
-import { openEmbeddedPostgres } from './embedded.ts';
+import { openEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
+import { monitorDatabase, type DatabaseHealth, type DatabaseMonitor } from './health.ts';
 import { migrateToLatest } from './migrate.ts';
+import { superviseEmbedded, type Supervisor } from './supervise.ts';
 
 export interface OpenedDatabase extends DbHandle {
   url: string;
@@ -15,6 +17,8 @@ export interface OpenedDatabase extends DbHandle {
   /** Where the keyring comes from: the environment, or the data dir (which `keys rotate --new-key` may extend). */
   keySource: 'env' | 'data-dir';
   embedded: boolean;
+  /** Whether the database answers, from the monitor (`supervise`); always reachable without one. */
+  health: () => DatabaseHealth;
 }
 
 const DATABASE = 'deskpulse';
@@ -44,7 +48,11 @@ async function ensureDatabase(adminUrl: string, name: string, create: boolean): 
 export async function openDatabase(
   config: Config,
   logger: Logger,
-  options: { migrate?: boolean; create?: boolean } = {},
+  /**
+   * `supervise`: a long-lived process (`serve`, `worker`) watches the database (src/db/health.ts) and, when it
+   * is the embedded one, starts it again when it dies (src/db/supervise.ts). Short CLI commands do neither.
+   */
+  options: { migrate?: boolean; create?: boolean; supervise?: boolean } = {},
 ): Promise<OpenedDatabase> {
   const create = options.create !== false;
   if (!create && !config.databaseUrl && !hasDataDirDatabase(config.dataDir)) {
@@ -68,22 +76,22 @@ export async function openDatabase(
     : new Keyring(parseKeyring(dataDir?.secrets.encryptionKeys ?? ''), dataDirKeySource(config.dataDir));
 
   let url = config.databaseUrl;
-  let stopEmbedded = async () => undefined as void;
+  let pgServer: EmbeddedDatabase | undefined;
+  const stopEmbedded = async () => pgServer?.stop();
   if (!url) {
     const secrets = dataDir?.secrets;
     if (!secrets) throw new Error('no data dir secrets');
-    const pgServer = await openEmbeddedPostgres({
+    pgServer = await openEmbeddedPostgres({
       dataDir: config.dataDir,
       password: secrets.pgPassword,
       port: config.embeddedPgPort,
       logger,
     });
     await ensureDatabase(pgServer.url, DATABASE, create).catch(async (e: unknown) => {
-      await pgServer.stop();
+      await stopEmbedded();
       throw e;
     });
     url = pgServer.url.replace(/\/postgres$/, `/${DATABASE}`);
-    stopEmbedded = () => pgServer.stop();
   }
   const handle = createDb(url);
   try {
@@ -96,6 +104,16 @@ export async function openDatabase(
     await stopEmbedded();
     throw e;
   }
+  let supervisor: Supervisor | undefined;
+  let monitor: DatabaseMonitor | undefined;
+  if (options.supervise) {
+    supervisor = pgServer && superviseEmbedded(pgServer, logger);
+    monitor = monitorDatabase({
+      url,
+      logger,
+      ...(supervisor ? { onProbeFailed: supervisor.onProbeFailed, onRecovered: supervisor.onRecovered } : {}),
+    });
+  }
   return {
     ...handle,
     url,
@@ -103,7 +121,12 @@ export async function openDatabase(
     keyring,
     keySource: config.encryptionKeys ? 'env' : 'data-dir',
     embedded: !config.databaseUrl,
+    health: () => monitor?.health() ?? { unreachableSince: null, lastError: null },
+    // Nothing may still talk to Postgres when it stops (it would end those sessions with "terminating connection
+    // due to administrator command"): no more restarts, then the probe's connection, then the pool's sockets.
     close: async () => {
+      await supervisor?.stop();
+      await monitor?.stop();
       await handle.close();
       await stopEmbedded();
     },

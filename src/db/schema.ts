@@ -132,7 +132,7 @@ export interface SignInFailuresTable {
 export type RefreshState = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
 /**
  * Why a refresh attempt failed: a helpdesk call's error (src/providers/types.ts ProviderError), the connection
- * gone (`not_found`), or every worker that ran it stopped (`worker_lost`).
+ * gone (`not_found`), or the worker that ran it stopped (`worker_lost`).
  */
 export type RefreshErrorCode =
   | 'unauthorized'
@@ -162,6 +162,8 @@ export interface MetricRefreshesTable {
   next_attempt_at: Date | null;
   provider_calls: Generated<number>;
   rate_limited_calls: Generated<number>;
+  heartbeat_at: Date | null;
+  job_id: string | null;
 }
 
 export interface MetricSourcesTable {

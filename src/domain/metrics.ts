@@ -29,6 +29,8 @@ export const BACKFILL_WEEKS = 12;
 /** The seed's promise: every connection refreshes hourly unless its interval is overridden (schedule.ts). */
 export const DEFAULT_INTERVAL_MINUTES = 60;
 const PROGRESS_WRITE_MS = 250;
+/** A running refresh beats this many times within its heartbeat timeout (DESKPULSE_REFRESH_HEARTBEAT_TIMEOUT_SECONDS). */
+const BEATS_PER_TIMEOUT = 4;
 
 const actorLabel = (a: Actor) =>
   a.kind === 'session' ? a.email : a.kind === 'api_key' ? `api key ${a.apiKeyId}` : a.label;
@@ -137,9 +139,10 @@ const secondsSince = (start: number) => (Date.now() - start) / 1000;
 const SYSTEM_ACTOR = { kind: 'system' as const, label: 'metrics refresh' };
 
 /**
- * A refresh's final failure, in one transaction: the refresh row (unless another run finished it first), the
- * `refresh.failed` event, and the connection's failure run — `needs_reauth` on `unauthorized`, `degraded` (daily
- * schedule) once it has failed for `degradedAfterDays`. Also used for refreshes whose workers all died.
+ * A refresh's final failure, in one transaction: the refresh row (unless another run finished it first, or a
+ * newer attempt has started since `refresh` was read), the `refresh.failed` event, and the connection's failure
+ * run — `needs_reauth` on `unauthorized`, `degraded` (daily schedule) once it has failed for `degradedAfterDays`.
+ * Also used for refreshes whose every attempt lost its worker.
  */
 export async function failRefresh(
   deps: Pick<ConnectionsDeps, 'db' | 'jobs' | 'config'>,
@@ -149,7 +152,7 @@ export async function failRefresh(
 ): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const locked = await refreshes.lockRefresh(trx, refresh.id);
-    if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
+    if (!locked || isSettledOrSuperseded(locked, refresh)) return;
     await refreshes.finishRefresh(trx, refresh.id, {
       state: 'failed',
       errorCode: e.code,
@@ -202,117 +205,169 @@ export async function failRefresh(
   });
 }
 
+/** Finished, or another attempt has started since `mine` was read: nothing of `mine` is written any more. */
+const isSettledOrSuperseded = (locked: Refresh, mine: Refresh) =>
+  locked.state === 'succeeded' || locked.state === 'failed' || locked.attempts !== mine.attempts;
+
+/**
+ * The running attempt's heartbeat: its progress, written at most every 250 ms as the adapter reports it, and a
+ * beat on a timer in between (a refresh waiting out a 429 reports nothing for minutes, and is alive). `flush()`
+ * stops the timer and writes the last progress reported, so a finished refresh never shows a stale count.
+ */
+function startHeartbeat(db: Db, refresh: Refresh, timeoutSeconds: number) {
+  let latest: { done: number; total: number | null } | undefined;
+  let lastWrite = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const write = () => {
+    lastWrite = Date.now();
+    const progress = latest;
+    // One write at a time, in order: a late write must never overwrite a newer count.
+    writing = writing
+      .then(() => refreshes.recordHeartbeat(db, refresh.id, refresh.attempts, progress))
+      .catch(() => undefined);
+  };
+  const timer = setInterval(write, Math.max(250, (timeoutSeconds * 1000) / BEATS_PER_TIMEOUT));
+  timer.unref();
+  let isStopped = false;
+  return {
+    progress: (p: Progress) => {
+      latest = { done: p.done, total: p.total ?? null };
+      if (!isStopped && Date.now() - lastWrite >= PROGRESS_WRITE_MS) write();
+    },
+    flush: async () => {
+      if (!isStopped) {
+        isStopped = true;
+        clearInterval(timer);
+        write();
+      }
+      await writing;
+    },
+  };
+}
+
 /**
  * Runs one attempt of a refresh: every helpdesk call first, then one transaction that writes the snapshot (and
  * the outcome, the connection's state and the webhook events). A failed attempt with a retryable code is put
  * back on the queue (`retrying`) when a job queue is at hand; any final failure leaves the previous snapshot
- * intact and is recorded on the refresh and the connection. Safe to run twice (a worker presumed dead may still
- * be running): the final write locks the refresh row and the second finisher writes nothing.
+ * intact and is recorded on the refresh and the connection. While it runs it heartbeats; one that stops (its
+ * worker killed) is presumed dead after `heartbeatTimeoutSeconds` and run again by another job. Safe to run twice
+ * (a worker presumed dead may still be running): the final write locks the refresh row and the second finisher
+ * writes nothing. `jobId` is the pg-boss job running it (none in the CLI).
  */
 export async function runRefresh(
   deps: ConnectionsDeps,
   refreshId: string,
-  options: { now?: Date; onProgress?: (p: Progress) => void } = {},
+  options: { now?: Date; onProgress?: (p: Progress) => void; jobId?: string } = {},
 ): Promise<Refresh> {
   const reread = async () => {
     const r = await refreshes.findRefresh(deps.db, refreshId);
     if (!r) throw new Error(`refresh ${refreshId} not found`);
     return r;
   };
-  const refresh = await refreshes.markRunning(deps.db, refreshId);
+  const timeoutSeconds = deps.config.jobs.heartbeatTimeoutSeconds;
+  const refresh = await refreshes.markRunning(deps.db, refreshId, {
+    jobId: options.jobId ?? null,
+    deadAfterSeconds: timeoutSeconds,
+  });
+  // Finished, or another attempt is alive and running it: this job has nothing to do.
   if (!refresh) return reread();
   const startedAt = Date.now();
   const counts = { providerCalls: 0, rateLimitedCalls: 0 };
-
-  const fail = async (e: RefreshFailure): Promise<Refresh> => {
-    const delay = deps.jobs ? retryDelayMs(e, refresh.attempts, retryPolicyOf(deps.config)) : null;
-    if (delay !== null && deps.jobs) {
-      const jobs = deps.jobs;
-      const retryAt = new Date(Date.now() + delay);
-      await deps.db.transaction().execute(async (trx) => {
-        // Another run of this refresh may have finished it meanwhile (this worker was presumed dead): leave it.
-        const locked = await refreshes.lockRefresh(trx, refresh.id);
-        if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
-        await refreshes.markRetrying(trx, refresh.id, {
-          errorCode: e.code,
-          errorDetail: e.detail,
-          retryAt,
-          ...counts,
-        });
-        await jobs.send('metricsRefresh', { refreshId: refresh.id }, { trx, startAfter: retryAt });
-      });
-      telemetry.refreshFinished(refresh.provider, 'retrying', secondsSince(startedAt));
-      return reread();
-    }
-    await failRefresh(deps, refresh, e, counts);
-    telemetry.refreshFinished(refresh.provider, 'failed', secondsSince(startedAt));
-    return reread();
-  };
-
-  const connection = await repo.findConnection(deps.db, refresh.workspaceId, refresh.provider);
-  const workspace = await findWorkspace(deps.db, refresh.workspaceId);
-  if (!connection || !workspace) return fail({ code: 'not_found', detail: 'the connection was removed' });
-  const resolved = deps.resolve(refresh.provider);
-  const adapter = resolved.provider.metrics;
-  if (!adapter) return fail({ code: 'not_found', detail: `${refresh.provider} has no metrics adapter` });
-
-  // The account the credential opens: what this refresh measures, whatever reconnect happens meanwhile.
-  const source = await sourceFor(deps, connection);
-  const credential = await credentialFor(deps, connection);
-  let lastWrite = 0;
-  const onProgress = (p: Progress) => {
-    options.onProgress?.(p);
-    const now = Date.now();
-    if (now - lastWrite < PROGRESS_WRITE_MS) return;
-    lastWrite = now;
-    void refreshes.updateProgress(deps.db, refresh.id, p.done, p.total ?? null).catch(() => undefined);
-  };
-  const req = {
-    now: options.now ?? new Date(),
-    timezone: workspace.timezone,
-    historyWeeks: refresh.historyWeeks,
-  };
-  const raw = credential.ok
-    ? await adapter.fetch(
-        {
-          endpoints: resolved.settings.endpoints(connection.params),
-          params: connection.params,
-          fetch: globalThis.fetch,
-          pacer: new Pacer(),
-          credential: credential.value,
-          onProgress,
-          onResponse: (status) => {
-            counts.providerCalls++;
-            if (status === 429) counts.rateLimitedCalls++;
-            telemetry.providerCall(refresh.provider, status);
-          },
-        },
-        req,
-      )
-    : credential;
-  if (!raw.ok) return fail(raw.error);
-  let snapshot: MetricsSnapshot;
+  const heartbeat = startHeartbeat(deps.db, refresh, timeoutSeconds);
+  // Whatever ends the attempt (an error too), its heartbeat stops with it.
   try {
-    snapshot = adapter.toSnapshot(raw.value, req);
-  } catch (e) {
-    deps.logger.error({ err: e, refreshId: refresh.id }, 'metrics mapping failed');
-    return fail({ code: 'unexpected_response', detail: 'the helpdesk data could not be mapped' });
-  }
-  await deps.db.transaction().execute(async (trx) => {
-    const locked = await refreshes.lockRefresh(trx, refresh.id);
-    // Another run of the same refresh (a worker presumed dead that was not) finished first: keep its write.
-    if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
-    // refresh.succeeded, then metrics.updated (docs/webhooks.md): the refresh's bookkeeping comes first.
-    await recordRefreshSucceeded(trx, deps, refresh, { ...counts, durationMs: Date.now() - startedAt });
-    await commitSnapshot(trx, deps.jobs, {
-      workspaceId: refresh.workspaceId,
-      source,
-      snapshot,
-      origin: { kind: 'refresh', refreshId: refresh.id, trigger: refresh.trigger },
+    const fail = async (e: RefreshFailure): Promise<Refresh> => {
+      await heartbeat.flush();
+      const delay = deps.jobs ? retryDelayMs(e, refresh.attempts, retryPolicyOf(deps.config)) : null;
+      if (delay !== null && deps.jobs) {
+        const jobs = deps.jobs;
+        const retryAt = new Date(Date.now() + delay);
+        await deps.db.transaction().execute(async (trx) => {
+          // Another run of this refresh may have finished it, or taken it over, meanwhile (this worker was
+          // presumed dead): leave it.
+          const locked = await refreshes.lockRefresh(trx, refresh.id);
+          if (!locked || isSettledOrSuperseded(locked, refresh)) return;
+          await refreshes.markRetrying(trx, refresh.id, {
+            errorCode: e.code,
+            errorDetail: e.detail,
+            retryAt,
+            ...counts,
+          });
+          await jobs.send('metricsRefresh', { refreshId: refresh.id }, { trx, startAfter: retryAt });
+        });
+        telemetry.refreshFinished(refresh.provider, 'retrying', secondsSince(startedAt));
+        return reread();
+      }
+      await failRefresh(deps, refresh, e, counts);
+      telemetry.refreshFinished(refresh.provider, 'failed', secondsSince(startedAt));
+      return reread();
+    };
+
+    const connection = await repo.findConnection(deps.db, refresh.workspaceId, refresh.provider);
+    const workspace = await findWorkspace(deps.db, refresh.workspaceId);
+    if (!connection || !workspace) return fail({ code: 'not_found', detail: 'the connection was removed' });
+    const resolved = deps.resolve(refresh.provider);
+    const adapter = resolved.provider.metrics;
+    if (!adapter) return fail({ code: 'not_found', detail: `${refresh.provider} has no metrics adapter` });
+
+    // The account the credential opens: what this refresh measures, whatever reconnect happens meanwhile.
+    const source = await sourceFor(deps, connection);
+    const credential = await credentialFor(deps, connection);
+    const onProgress = (p: Progress) => {
+      options.onProgress?.(p);
+      heartbeat.progress(p);
+    };
+    const req = {
+      now: options.now ?? new Date(),
+      timezone: workspace.timezone,
+      historyWeeks: refresh.historyWeeks,
+    };
+    const raw = credential.ok
+      ? await adapter.fetch(
+          {
+            endpoints: resolved.settings.endpoints(connection.params),
+            params: connection.params,
+            fetch: globalThis.fetch,
+            pacer: new Pacer(),
+            credential: credential.value,
+            onProgress,
+            onResponse: (status) => {
+              counts.providerCalls++;
+              if (status === 429) counts.rateLimitedCalls++;
+              telemetry.providerCall(refresh.provider, status);
+            },
+          },
+          req,
+        )
+      : credential;
+    if (!raw.ok) return fail(raw.error);
+    let snapshot: MetricsSnapshot;
+    try {
+      snapshot = adapter.toSnapshot(raw.value, req);
+    } catch (e) {
+      deps.logger.error({ err: e, refreshId: refresh.id }, 'metrics mapping failed');
+      return fail({ code: 'unexpected_response', detail: 'the helpdesk data could not be mapped' });
+    }
+    // The last progress reported is on the row before it is finished: a finished refresh shows where it ended.
+    await heartbeat.flush();
+    await deps.db.transaction().execute(async (trx) => {
+      const locked = await refreshes.lockRefresh(trx, refresh.id);
+      // Another run of the same refresh (a worker presumed dead that was not) finished first: keep its write.
+      if (!locked || locked.state === 'succeeded' || locked.state === 'failed') return;
+      // refresh.succeeded, then metrics.updated (docs/webhooks.md): the refresh's bookkeeping comes first.
+      await recordRefreshSucceeded(trx, deps, refresh, { ...counts, durationMs: Date.now() - startedAt });
+      await commitSnapshot(trx, deps.jobs, {
+        workspaceId: refresh.workspaceId,
+        source,
+        snapshot,
+        origin: { kind: 'refresh', refreshId: refresh.id, trigger: refresh.trigger },
+      });
     });
-  });
-  telemetry.refreshFinished(refresh.provider, 'succeeded', secondsSince(startedAt));
-  return reread();
+    telemetry.refreshFinished(refresh.provider, 'succeeded', secondsSince(startedAt));
+    return reread();
+  } finally {
+    await heartbeat.flush();
+  }
 }
 
 /** The connection's source; one is attached on first use (connections made before sources, bulk inserts). */

@@ -28,7 +28,7 @@ const MINUTE = 60_000;
 beforeAll(async () => {
   helpdesks = await startHelpdesks(() => ({
     dataset: generateDataset({ seed: 4, conversations: 60, now: Date.now() }),
-    apiTokens: Array.from({ length: 12 }, (_, i) => ({ token: `sched-token-${i}` })),
+    apiTokens: Array.from({ length: 14 }, (_, i) => ({ token: `sched-token-${i}` })),
   }));
   t = await createTestApp(
     {
@@ -179,6 +179,13 @@ describe('retry policy by error code', () => {
     if (!c) throw new Error('no connection');
     const done = await refreshNow(c.workspaceId, 'intercom');
     expect(done).toMatchObject({ state: 'failed', attempts: 1, errorCode: 'unauthorized' });
+    // A failed refresh is a warning, with its code.
+    const logged = await waitFor('the failure to be logged', async () =>
+      t.logs
+        .map((l) => JSON.parse(l) as { msg: string; refreshId?: string })
+        .find((l) => l.refreshId === done.id && l.msg === 'metrics refresh failed'),
+    );
+    expect(logged).toMatchObject({ level: 'warn', errorCode: 'unauthorized', provider: 'intercom' });
     const row = await connectionRow(c.connectionId);
     expect(row.status).toBe('needs_reauth');
     expect(await auditActions(c.workspaceId)).toContain('connection.refresh_failed:needs_reauth');
@@ -242,7 +249,7 @@ describe('retry policy by error code', () => {
 });
 
 describe('abandoned refreshes', () => {
-  it('fails a refresh whose every worker died (worker_lost) and frees its connection for the next slot', async () => {
+  it('fails a refresh whose last attempt lost its worker (worker_lost) and frees its connection for the next slot', async () => {
     const [c] = await seedTokenConnections(t, [{ provider: 'front', token: 'sched-token-11' }]);
     if (!c) throw new Error('no connection');
     const hoursAgo = new Date(Date.now() - 5 * 3_600_000);
@@ -257,7 +264,7 @@ describe('abandoned refreshes', () => {
         state: 'running',
         trigger: 'schedule',
         slot: hoursAgo,
-        attempts: 4,
+        attempts: 5,
         queued_at: hoursAgo,
         started_at: hoursAgo,
       })
@@ -282,6 +289,105 @@ describe('abandoned refreshes', () => {
       .execute();
     expect(scheduled).toHaveLength(1);
     await settledIn(c.workspaceId);
+  });
+});
+
+describe('lost refreshes (no heartbeat)', () => {
+  const HOUR = 3_600_000;
+  const insertRunning = async (
+    c: { workspaceId: string },
+    id: string,
+    r: { heartbeatAt: Date; jobId?: string; attempts?: number },
+  ) =>
+    t.deps.db
+      .insertInto('metric_refreshes')
+      .values({
+        id,
+        workspace_id: c.workspaceId,
+        provider: 'front',
+        requested_by: 'test',
+        history_weeks: 12,
+        state: 'running',
+        attempts: r.attempts ?? 1,
+        queued_at: new Date(Date.now() - HOUR),
+        started_at: new Date(Date.now() - HOUR),
+        heartbeat_at: r.heartbeatAt,
+        job_id: r.jobId ?? null,
+      })
+      .execute();
+  /** Only `connectionId` is due: the other tests' connections stay out of the tick. */
+  const onlyDue = (connectionId: string) =>
+    t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({ next_refresh_at: new Date(Date.now() + DAY) })
+      .where('id', '<>', connectionId)
+      .execute();
+
+  it('queues a refresh silent for the heartbeat timeout again, well inside its lease, and it finishes once', async () => {
+    const [c] = await seedTokenConnections(t, [{ provider: 'front', token: 'sched-token-12' }]);
+    if (!c) throw new Error('no connection');
+    // Silent for 10 minutes: past the 2-minute heartbeat timeout, far inside three 30-minute leases.
+    const id = 'ref_0000000000000000a5e1';
+    await insertRunning(c, id, { heartbeatAt: new Date(Date.now() - 10 * MINUTE) });
+    await onlyDue(c.connectionId);
+    await scheduleDue(schedulerDeps(), new Date());
+    expect(t.logs.some((l) => l.includes('refresh lost its worker: queued again') && l.includes(id))).toBe(
+      true,
+    );
+    await settledIn(c.workspaceId);
+    expect(await refreshes.findRefresh(t.deps.db, id)).toMatchObject({ state: 'succeeded', attempts: 2 });
+    // The connection's slot was not taken by a second refresh meanwhile, and its history is written once.
+    const rows = await t.deps.db
+      .selectFrom('metric_refreshes')
+      .select('id')
+      .where('workspace_id', '=', c.workspaceId)
+      .execute();
+    expect(rows.map((r) => r.id)).toEqual([id]);
+    const periods = await t.deps.db
+      .selectFrom('metric_snapshots')
+      .select('period')
+      .where('workspace_id', '=', c.workspaceId)
+      .execute();
+    expect(periods).toHaveLength(13);
+    expect(new Set(periods.map((p) => p.period)).size).toBe(13);
+  });
+
+  it('leaves a refresh with a live heartbeat alone, however long it has run', async () => {
+    const [c] = await seedTokenConnections(t, [{ provider: 'front', token: 'sched-token-13' }]);
+    if (!c) throw new Error('no connection');
+    const id = 'ref_0000000000000000bea7';
+    await insertRunning(c, id, { heartbeatAt: new Date() });
+    await onlyDue(c.connectionId);
+    await scheduleDue(schedulerDeps(), new Date());
+    expect(await refreshes.findRefresh(t.deps.db, id)).toMatchObject({ state: 'running', attempts: 1 });
+    await t.deps.db.deleteFrom('metric_refreshes').where('id', '=', id).execute();
+  });
+
+  it('starts an attempt of a running refresh only for its own job, or once it is silent', async () => {
+    const { workspace } = await seedWorkspace(t, 'Heartbeat');
+    const c = { workspaceId: workspace.id };
+    const id = 'ref_0000000000000000c0b5';
+    await insertRunning(c, id, { heartbeatAt: new Date(), jobId: 'job-a' });
+    const start = (jobId: string | null) =>
+      refreshes.markRunning(t.deps.db, id, { jobId, deadAfterSeconds: 120 });
+    // Another job (a duplicate) finds a live attempt: it does not start one.
+    expect(await start('job-b')).toBeUndefined();
+    expect(await start(null)).toBeUndefined();
+    // pg-boss hands the attempt's own job out again (its lease ran out): that is a takeover.
+    expect(await start('job-a')).toMatchObject({ state: 'running', attempts: 2 });
+    // Silent past the timeout: any job takes it over.
+    await t.deps.db
+      .updateTable('metric_refreshes')
+      .set({ heartbeat_at: new Date(Date.now() - 3 * MINUTE) })
+      .where('id', '=', id)
+      .execute();
+    expect(await start('job-c')).toMatchObject({ state: 'running', attempts: 3 });
+    // A heartbeat of a superseded attempt writes nothing.
+    await refreshes.recordHeartbeat(t.deps.db, id, 2, { done: 99, total: 100 });
+    expect(await refreshes.findRefresh(t.deps.db, id)).toMatchObject({ attempts: 3, progressDone: 0 });
+    await refreshes.recordHeartbeat(t.deps.db, id, 3, { done: 7, total: 100 });
+    expect(await refreshes.findRefresh(t.deps.db, id)).toMatchObject({ progressDone: 7, progressTotal: 100 });
+    await t.deps.db.deleteFrom('metric_refreshes').where('id', '=', id).execute();
   });
 });
 

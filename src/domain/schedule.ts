@@ -14,7 +14,13 @@ import { recordAudit } from './audit.ts';
 import type { ConnectionsDeps } from './connections/index.ts';
 import { newId } from './ids.ts';
 import type { WorkspacePrincipal } from './roles.ts';
-import { BACKFILL_WEEKS, DEFAULT_INTERVAL_MINUTES, failRefresh, STALE_IN_FLIGHT_MS } from './metrics.ts';
+import {
+  BACKFILL_WEEKS,
+  DEFAULT_INTERVAL_MINUTES,
+  failRefresh,
+  retryPolicyOf,
+  STALE_IN_FLIGHT_MS,
+} from './metrics.ts';
 
 /** A degraded connection (failing for days) is tried once a day until a success or a reconnect. */
 export const DEGRADED_INTERVAL_MINUTES = 24 * 60;
@@ -52,19 +58,9 @@ export function slotStart(connectionId: string, now: Date, intervalMinutes: numb
  * per batch: a crash leaves either everything or nothing.
  */
 export async function scheduleDue(deps: SchedulerDeps, now: Date): Promise<{ scheduled: number }> {
-  // First, refreshes whose every worker died long ago fail (with their event), freeing their connection's slot.
-  // Wall clock, not `now`: callers may schedule for another instant (tests, catch-up), leases run on real time.
-  const abandoned = await refreshes.listAbandonedRefreshes(
-    deps.db,
-    new Date(Date.now() - 3 * deps.config.jobs.leaseSeconds * 1000),
-    BATCH,
-  );
-  for (const r of abandoned) {
-    await failRefresh(deps, r, {
-      code: 'worker_lost',
-      detail: 'the refresh did not finish: every worker that ran it stopped before the end',
-    });
-  }
+  // First, refreshes whose worker died are retried (or failed, when that was their last attempt), freeing their
+  // connection's slot.
+  const { requeued, abandoned } = await retryLostRefreshes(deps);
   let scheduled = 0;
   for (;;) {
     const claimed = await deps.db.transaction().execute(async (trx) => {
@@ -102,9 +98,74 @@ export async function scheduleDue(deps: SchedulerDeps, now: Date): Promise<{ sch
     });
     if (claimed < BATCH) break;
   }
-  if (scheduled > 0 || abandoned.length > 0)
-    deps.logger.info({ scheduled, abandoned: abandoned.length }, 'refreshes scheduled');
+  if (scheduled > 0 || requeued > 0 || abandoned > 0)
+    deps.logger.info({ scheduled, requeued, abandoned }, 'refreshes scheduled');
   return { scheduled };
+}
+
+/**
+ * Refreshes whose worker was killed (or lost its database) stop heartbeating; after
+ * `heartbeatTimeoutSeconds` without one they are presumed dead, whatever their pg-boss lease, and queued again
+ * for another attempt (`retrying`, `worker_lost`), or failed as `worker_lost` when that was their last one. A
+ * retry whose job never ran (due three leases ago) fails likewise. Each in a transaction that locks the row and
+ * checks it is still the attempt that was seen, so concurrent schedulers and a late heartbeat cannot double it.
+ */
+export async function retryLostRefreshes(
+  deps: SchedulerDeps,
+): Promise<{ requeued: number; abandoned: number }> {
+  const timeout = deps.config.jobs.heartbeatTimeoutSeconds;
+  const policy = retryPolicyOf(deps.config);
+  let requeued = 0;
+  let abandoned = 0;
+  for (const lost of await refreshes.listLostRefreshes(deps.db, timeout, BATCH)) {
+    const detail = `the worker running attempt ${lost.attempts} stopped: no heartbeat for ${timeout} s`;
+    if (lost.attempts >= policy.maxAttempts) {
+      await failRefresh(deps, lost, { code: 'worker_lost', detail });
+      abandoned++;
+      continue;
+    }
+    const isRequeued = await deps.db.transaction().execute(async (trx) => {
+      // Still the same silent attempt: not finished, not taken over, no heartbeat since it was listed.
+      const locked = await refreshes.lockRefresh(trx, lost.id);
+      if (
+        locked?.state !== 'running' ||
+        locked.attempts !== lost.attempts ||
+        locked.heartbeatAt?.getTime() !== lost.heartbeatAt?.getTime()
+      )
+        return false;
+      await refreshes.markRetrying(trx, lost.id, {
+        errorCode: 'worker_lost',
+        errorDetail: detail,
+        retryAt: new Date(),
+        providerCalls: 0,
+        rateLimitedCalls: 0,
+      });
+      await deps.jobs.send('metricsRefresh', { refreshId: lost.id }, { trx });
+      return true;
+    });
+    if (isRequeued) {
+      requeued++;
+      deps.logger.warn(
+        {
+          refreshId: lost.id,
+          provider: lost.provider,
+          attempts: lost.attempts,
+          heartbeatAt: lost.heartbeatAt,
+        },
+        'refresh lost its worker: queued again',
+      );
+    }
+  }
+  // Wall clock, not the tick's `now`: callers may schedule for another instant (tests, catch-up).
+  const overdue = new Date(Date.now() - 3 * deps.config.jobs.leaseSeconds * 1000);
+  for (const r of await refreshes.listAbandonedRefreshes(deps.db, overdue, BATCH)) {
+    await failRefresh(deps, r, {
+      code: 'worker_lost',
+      detail: 'the refresh did not finish: its retry was never picked up by a worker',
+    });
+    abandoned++;
+  }
+  return { requeued, abandoned };
 }
 
 /** The shortest interval a helpdesk's rate limits allow for a connection's schedule (see each metrics adapter). */

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { Auth } from '../auth/better-auth.ts';
 import type { Config } from '../config/index.ts';
-import type { Db } from '../domain/database.ts';
+import type { DatabaseHealth, Db } from '../domain/database.ts';
 import type { ResolvedProvider } from '../domain/provider-settings.ts';
 import type { Principal } from '../domain/roles.ts';
 import type { JobQueue } from '../domain/queue.ts';
@@ -18,6 +18,8 @@ export interface AppDeps {
   keyring: Keyring;
   resolveProvider: (id: ProviderId) => ResolvedProvider;
   jobs: JobQueue;
+  /** Whether the database answers, from the process's monitor; unset (tests): always reachable. */
+  databaseHealth?: () => DatabaseHealth;
   /** Emulated helpdesks served at /_sandbox/<provider> in sandbox mode (loaded after start-up). */
   sandboxApps?: () => Promise<Record<ProviderId, Hono>>;
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseUnavailable } from '../domain/database.ts';
 import { AppError, type AppErrorCode } from '../lib/app-error.ts';
 import type { AppEnv } from './env.ts';
 
@@ -41,7 +42,11 @@ export function renderError(err: unknown, c: Context<AppEnv>): Response {
   let appError: AppError;
   if (err instanceof AppError) appError = err;
   else if (err instanceof HTTPException && err.status < 500) appError = fromHttpException(err);
-  else {
+  else if (isDatabaseUnavailable(err)) {
+    // An outage, not a bug: the database monitor logs it once; the caller may retry (src/db/health.ts).
+    c.var.logger.debug({ err }, 'database unavailable');
+    appError = new AppError('not_ready', 'the database is unavailable; try again shortly');
+  } else {
     // A bug: log it with the request id, answer generically (no stack, no internals, no secrets).
     c.var.logger.error({ err }, 'unhandled error');
     appError = new AppError('internal_error', `internal error (request id ${c.var.requestId})`);

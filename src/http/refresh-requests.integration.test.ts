@@ -93,7 +93,7 @@ describe('one refresh in flight per connection', () => {
   it('answers the refresh in flight while it runs or retries, whoever started it, and queues anew once it ends', async () => {
     const { workspace, keys } = await connected();
     const first = (await (await post(t.app, keys.admin)).json()) as { refreshId: string };
-    await refreshes.markRunning(t.deps.db, first.refreshId);
+    await refreshes.markRunning(t.deps.db, first.refreshId, { jobId: null, deadAfterSeconds: 120 });
     const running = await post(other.app, keys.admin);
     expect(running.status).toBe(200);
     expect(await running.json()).toEqual(first);

@@ -4,8 +4,15 @@ import { handleRefresh } from './refresh-handler.ts';
 import { handleFleetTick, handleRetention, handleTokenSweep } from './schedule-handler.ts';
 import { handleWebhookDelivery } from './webhook-handler.ts';
 
+/** The pg-boss job a handler runs: its id stays the same when pg-boss retries it. */
+export interface JobMeta {
+  id: string;
+}
+
 /** Queue → handler. Every queue in the catalog has exactly one. */
-export const HANDLERS: { [K in QueueKey]: (deps: WorkerDeps, payload: JobPayload<K>) => Promise<void> } = {
+export const HANDLERS: {
+  [K in QueueKey]: (deps: WorkerDeps, payload: JobPayload<K>, job: JobMeta) => Promise<void>;
+} = {
   metricsRefresh: handleRefresh,
   fleetTick: handleFleetTick,
   tokenSweep: handleTokenSweep,

@@ -22,6 +22,8 @@ export interface Refresh {
   nextAttemptAt: Date | null;
   providerCalls: number;
   rateLimitedCalls: number;
+  /** The running attempt's last sign of life (src/domain/metrics.ts). */
+  heartbeatAt: Date | null;
 }
 
 type Row = {
@@ -44,6 +46,8 @@ type Row = {
   next_attempt_at: Date | null;
   provider_calls: number;
   rate_limited_calls: number;
+  heartbeat_at: Date | null;
+  job_id: string | null;
 };
 
 const toRefresh = (r: Row): Refresh => ({
@@ -66,6 +70,7 @@ const toRefresh = (r: Row): Refresh => ({
   nextAttemptAt: r.next_attempt_at,
   providerCalls: r.provider_calls,
   rateLimitedCalls: r.rate_limited_calls,
+  heartbeatAt: r.heartbeat_at,
 });
 
 /**
@@ -173,30 +178,69 @@ export async function findRefresh(db: Db, id: string, workspaceId?: string): Pro
   return r && toRefresh(r);
 }
 
-/** Starts an attempt: returns false when the refresh is already finished (a duplicate or late job). */
-export async function markRunning(db: Db, id: string): Promise<Refresh | undefined> {
+/** `now() - seconds` on the database's clock, which every process shares (theirs may drift). */
+const secondsAgo = (seconds: number) => sql<Date>`now() - make_interval(secs => ${seconds})`;
+const lastSignOfLife = sql<Date>`coalesce(heartbeat_at, started_at)`;
+
+/**
+ * Starts an attempt, unless the refresh is finished or another attempt is alive: a refresh that is queued or
+ * retrying starts; a running one only when pg-boss hands its own job out again (the job's lease ran out) or
+ * nothing has heard from it for `deadAfterSeconds`. Returns undefined when it does not start.
+ */
+export async function markRunning(
+  db: Db,
+  id: string,
+  attempt: { jobId: string | null; deadAfterSeconds: number },
+): Promise<Refresh | undefined> {
   const row = await db
     .updateTable('metric_refreshes')
     .set({
       state: 'running',
       started_at: new Date(),
+      heartbeat_at: sql<Date>`now()`,
+      job_id: attempt.jobId,
       progress_done: 0,
       finished_at: null,
       next_attempt_at: null,
       attempts: sql<number>`attempts + 1`,
     })
     .where('id', '=', id)
-    .where('state', 'not in', ['succeeded', 'failed'])
+    .where((eb) =>
+      eb.or([
+        eb('state', 'in', ['queued', 'retrying']),
+        eb.and([
+          eb('state', '=', 'running'),
+          eb.or([
+            ...(attempt.jobId === null ? [] : [eb('job_id', '=', attempt.jobId)]),
+            eb(lastSignOfLife, '<', secondsAgo(attempt.deadAfterSeconds)),
+          ]),
+        ]),
+      ]),
+    )
     .returningAll()
     .executeTakeFirst();
   return row && toRefresh(row);
 }
 
-export async function updateProgress(db: Db, id: string, done: number, total: number | null): Promise<void> {
+/**
+ * The running attempt's heartbeat, with its latest progress when it has some. Only the attempt that runs the
+ * refresh now writes (a worker presumed dead that was not has been superseded and writes nothing).
+ */
+export async function recordHeartbeat(
+  db: Db,
+  id: string,
+  attempt: number,
+  progress?: { done: number; total: number | null },
+): Promise<void> {
   await db
     .updateTable('metric_refreshes')
-    .set({ progress_done: done, progress_total: total })
+    .set({
+      heartbeat_at: sql<Date>`now()`,
+      ...(progress ? { progress_done: progress.done, progress_total: progress.total } : {}),
+    })
     .where('id', '=', id)
+    .where('attempts', '=', attempt)
+    .where('state', '=', 'running')
     .execute();
 }
 
@@ -299,15 +343,27 @@ export async function insertScheduledRefreshes(
   return result.rows.map((r) => r.id);
 }
 
+/** Running refreshes nothing has heard from for `deadAfterSeconds`: their worker was killed or lost its database. */
+export async function listLostRefreshes(db: Db, deadAfterSeconds: number, limit: number): Promise<Refresh[]> {
+  const rows = await db
+    .selectFrom('metric_refreshes')
+    .selectAll()
+    .where('state', '=', 'running')
+    .where(lastSignOfLife, '<', secondsAgo(deadAfterSeconds))
+    .limit(limit)
+    .execute();
+  return rows.map(toRefresh);
+}
+
 /**
- * Refreshes left unfinished far beyond any lease: every pg-boss retry of their job died with its worker (or a
- * retry's job was lost). The scheduler fails them so they stop blocking their connection's schedule.
+ * Retries that never started: their job was due long ago (`before`) and no worker took it (a job lost with its
+ * pg-boss archive, say). The scheduler fails them so they stop blocking their connection's schedule.
  */
 export async function listAbandonedRefreshes(db: Db, before: Date, limit: number): Promise<Refresh[]> {
   const rows = await db
     .selectFrom('metric_refreshes')
     .selectAll()
-    .where('state', 'in', ['running', 'retrying'])
+    .where('state', '=', 'retrying')
     .where(sql<Date>`coalesce(next_attempt_at, started_at)`, '<', before)
     .limit(limit)
     .execute();

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config/index.ts';
 import { freePort } from './db/embedded.ts';
@@ -128,5 +129,66 @@ describe('sandbox mode', () => {
       expect(res.status, `${provider}: ${await res.clone().text()}`).toBe(200);
       expect(await res.json()).toMatchObject({ provider, authType: 'token', sandbox: true });
     }
+  });
+
+  it('answers the emulators with the request id, and each enforces its own auth as its helpdesk does', async () => {
+    // Zendesk's official OAS says of `GET /api/v2/users/me` "Allowed For: Anonymous users": without credentials
+    // it answers 200 with an anonymous user (id null). Every other call of it, and of the others, needs auth.
+    const anonymousMe = await fetch(`${base}/_sandbox/zendesk/sandbox/api/v2/users/me`);
+    expect(anonymousMe.status).toBe(200);
+    expect(anonymousMe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await anonymousMe.json()).toMatchObject({ user: { id: null, name: 'Anonymous user' } });
+    const anonymous: [string, RequestInit?][] = [
+      ['/_sandbox/zendesk/sandbox/api/v2/incremental/tickets/cursor?start_time=0'],
+      ['/_sandbox/zendesk/sandbox/api/v2/oauth/tokens/current'],
+      ['/_sandbox/intercom/me'],
+      ['/_sandbox/front/me'],
+      [
+        '/_sandbox/plain/graphql/v1',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ myWorkspace { id } }"}',
+        },
+      ],
+    ];
+    for (const [path, init] of anonymous) {
+      const res = await fetch(`${base}${path}`, init);
+      expect(res.status, path).toBe(401);
+      expect(res.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('answers headers over 16 KiB with 431 in the error contract', async () => {
+    const port = Number(new URL(base).port);
+    for (const [path, headers] of [
+      [`/healthz?${'a'.repeat(20_000)}`, {}],
+      ['/healthz', { 'x-big': 'b'.repeat(20_000) }],
+    ] as const) {
+      const {
+        status,
+        headers: got,
+        body,
+      } = await new Promise<{
+        status: number | undefined;
+        headers: Record<string, unknown>;
+        body: string;
+      }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, headers }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(431);
+      expect(got['content-type']).toBe('application/json');
+      expect(got['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.parse(body)).toEqual({
+        error: { code: 'headers_too_large', message: 'the request line and headers are over 16 KiB' },
+      });
+    }
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });

@@ -21,6 +21,9 @@ export type AppErrorCode =
   | 'payload_too_large'
   | 'invalid_file'
   | 'unsupported_media_type'
+  | 'headers_too_large'
+  | 'malformed_request'
+  | 'request_timeout'
   | 'internal_error';
 
 export interface ErrorDetail {

@@ -1,7 +1,7 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Config } from '../config/index.ts';
 import type { AppEnv } from './env.ts';
-import { REQUEST_ID_HEADER } from './route.ts';
+import { defineRoute } from './route.ts';
 
 /** Every tag an operation uses, with what it groups; Spectral's `operation-tag-defined` holds the routes to it. */
 export const TAGS = [
@@ -42,7 +42,7 @@ export function documentConfig(config: Config) {
   };
 }
 
-const openApiJson = createRoute({
+const openApiJson = defineRoute('public', {
   method: 'get',
   path: '/openapi.json',
   operationId: 'getOpenApiDocument',
@@ -50,18 +50,15 @@ const openApiJson = createRoute({
   summary: 'This OpenAPI 3.1 document',
   description:
     'The document every route is declared in, generated from the same schemas that validate requests.',
-  'x-min-role': 'public',
-  request: { query: z.strictObject({}) },
   responses: {
     200: {
       description: 'The OpenAPI 3.1 document',
-      headers: REQUEST_ID_HEADER,
       content: { 'application/json': { schema: z.looseObject({ openapi: z.string() }) } },
     },
   },
 });
 
-const docsPage = createRoute({
+const docsPage = defineRoute('public', {
   method: 'get',
   path: '/docs',
   operationId: 'getApiReference',
@@ -69,11 +66,9 @@ const docsPage = createRoute({
   summary: 'Browsable API reference (Swagger UI over /openapi.json)',
   description:
     'An HTML page that renders /openapi.json; its scripts and styles are served beside it under /docs/.',
-  'x-min-role': 'public',
   responses: {
     200: {
       description: 'The reference page',
-      headers: REQUEST_ID_HEADER,
       content: { 'text/html': { schema: z.string() } },
     },
   },
@@ -115,5 +110,6 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     return c.json(document as unknown as { openapi: string }, 200);
   });
   // Served by web.ts (swagger-ui-dist, under the CSP); published here so the document lists it.
-  app.openAPIRegistry.registerPath(docsPage);
+  const { middleware: _servedElsewhere, ...documented } = docsPage;
+  app.openAPIRegistry.registerPath(documented);
 }

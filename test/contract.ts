@@ -8,8 +8,9 @@ import addFormatsModule from 'ajv-formats';
  * `#/components/...` references are rewritten to point into one schema holding every component. Each schema is
  * compiled once per test process, on first use.
  *
- * Not described by the document, and checked by status and content type only: the sandbox emulators under
- * /_sandbox/ (they answer in their helpdesks' shapes) and non-JSON bodies (CSV, HTML, Prometheus text).
+ * Checked by status and content type only: responses outside the API (`OUTSIDE_THE_API`: the sandbox emulators,
+ * which answer in their helpdesks' shapes, and the dashboard's pages) and non-JSON bodies (CSV, HTML, Prometheus
+ * text).
  */
 
 interface Schema {
@@ -37,6 +38,12 @@ export interface OpenApiDocument {
 }
 
 const COMPONENTS_ID = 'deskpulse-openapi-components';
+
+/**
+ * Served on the API's port but not part of the API, so not in the document: the sandbox emulators, the
+ * dashboard's pages and assets (web.ts: `/` and `/invite` redirect there) and Swagger UI's files under /docs/.
+ */
+const OUTSIDE_THE_API = [/^\/_sandbox\//, /^\/app(\/|$)/, /^\/docs\/./, /^\/$/, /^\/invite$/];
 
 /** `#/components/schemas/X` → a reference into the one schema that holds every component. */
 function rewriteRefs(value: unknown): unknown {
@@ -120,7 +127,7 @@ export class ContractValidator {
     const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!res.headers.get('x-request-id')) problems.push(`${where}: no X-Request-Id header`);
 
-    if (pathname.startsWith('/_sandbox/')) {
+    if (OUTSIDE_THE_API.some((re) => re.test(pathname))) {
       if (res.status < 100 || res.status > 599) problems.push(`${where}: not an HTTP status`);
       if (text.length > 0 && !type) problems.push(`${where}: a body without a Content-Type`);
       return problems;

@@ -26,16 +26,17 @@ const MEANING: Partial<Record<AppErrorCode, string>> = {
   internal_error: 'a bug, logged with the request id quoted in the message',
 };
 
-type ErrorResponses = Record<number, { description: string; codes: AppErrorCode[] }>;
+/** Per status, each code it answers with what it means there (a route's own words replace the generic ones). */
+type ErrorResponses = Record<number, Map<AppErrorCode, string>>;
 
 function addError(into: ErrorResponses, code: AppErrorCode, description?: string): void {
-  const status = STATUS[code];
-  const entry = (into[status] ??= { description: '', codes: [] });
-  if (entry.codes.includes(code)) return;
-  entry.codes.push(code);
-  const text = `\`${code}\`: ${description ?? MEANING[code] ?? code.replaceAll('_', ' ')}`;
-  entry.description = entry.description ? `${entry.description}; ${text}` : text;
+  const codes = (into[STATUS[code]] ??= new Map());
+  const meaning = description ?? codes.get(code) ?? MEANING[code] ?? code.replaceAll('_', ' ');
+  codes.set(code, meaning);
 }
+
+const describeCodes = (codes: Map<AppErrorCode, string>) =>
+  [...codes].map(([code, meaning]) => `\`${code}\`: ${meaning}`).join('; ');
 
 const errorResponse = (description: string) => ({
   description,
@@ -73,7 +74,8 @@ const LATE_DECLARED: Record<string, { operationId: string; errors: RouteErrors }
  * in the OpenAPI document as `x-min-role`, which the role-matrix test walks so no route escapes it.
  *
  * The document it writes is complete by construction: every route answers 400 (validation) and 500 (bugs);
- * routes behind a role 401, 403 and 404; routes with a body 413 and 415; plus the `errors` the route names.
+ * routes behind a role 401, 403 and 404; writes 403 (a cross-origin cookie write); routes with a body 413 and
+ * 415; plus the errors the route names (its third argument).
  * Every error status carries the error schema, every response the X-Request-Id header. A route without a query
  * schema gets an empty strict one: unknown query parameters are rejected everywhere (400 `invalid_query`).
  */
@@ -118,7 +120,9 @@ export function defineRoute<const R extends Omit<RouteConfig, 'middleware'>>(
     if (Number(status) >= 400) {
       // A status the route declares by hand: the error schema, with the derived codes' meanings after its own.
       responses[status] = {
-        ...errorResponse(declaredErrors ? `${r.description}; ${declaredErrors.description}` : r.description),
+        ...errorResponse(
+          declaredErrors ? `${r.description}; ${describeCodes(declaredErrors)}` : r.description,
+        ),
         ...(r.content ? { content: r.content } : {}),
       };
       delete errors[Number(status)];
@@ -126,7 +130,8 @@ export function defineRoute<const R extends Omit<RouteConfig, 'middleware'>>(
       responses[status] = { ...r, headers: { ...REQUEST_ID_HEADER, ...r.headers } };
     }
   }
-  for (const [status, e] of Object.entries(errors)) responses[status] = errorResponse(e.description);
+  for (const [status, codes] of Object.entries(errors))
+    responses[status] = errorResponse(describeCodes(codes));
 
   const route = createRoute({
     ...config,

@@ -102,7 +102,7 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     description:
       'The workspace a session request acts in (default: the oldest membership). With an API key it may only ' +
       "name the key's own workspace; any other answers 404.",
-    schema: { type: 'string', maxLength: 64 },
+    schema: { type: 'string' },
   });
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.openapi(openApiJson, (c) => {

@@ -4,6 +4,7 @@ import type { Config } from './config/index.ts';
 import { recordRunningServer } from './db/data-dir.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
+import { answerClientError } from './http/client-error.ts';
 import type { AppDeps } from './http/env.ts';
 import { resolveProvider } from './domain/provider-settings.ts';
 import { loadSandboxApps, sandboxSettings } from './sandbox.ts';
@@ -59,6 +60,7 @@ export async function startService(
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
     s.once('error', reject);
   });
+  server.on('clientError', answerClientError);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   logger.info({ url, embeddedPostgres: database.embedded }, 'deskpulse listening');

@@ -19,6 +19,7 @@ import { startJobs, type Jobs } from '../src/jobs/boss.ts';
 import { providers } from '../src/providers/index.ts';
 import { PROVIDER_IDS, type ProviderId } from '../src/providers/types.ts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulators/index.ts';
+import { ContractValidator, ContractViolation, type OpenApiDocument } from './contract.ts';
 
 const TEMPLATE_DB = 'deskpulse_template';
 
@@ -48,6 +49,7 @@ export interface TestApp {
   /** Every log line the app wrote, for leak assertions. */
   logs: string[];
   jobs: Jobs;
+  /** The app's fetch; every response is checked against the OpenAPI document (test/contract.ts). */
   request(
     path: string,
     init?: RequestInit & { key?: string; cookie?: string; json?: unknown },
@@ -136,7 +138,7 @@ export async function createTestApp(
     app,
     logs,
     jobs,
-    request: (path, init = {}) => {
+    request: async (path, init = {}) => {
       const headers = new Headers(init.headers);
       if (init.key) headers.set('authorization', `Bearer ${init.key}`);
       if (init.cookie) headers.set('cookie', init.cookie);
@@ -146,7 +148,9 @@ export async function createTestApp(
         body = JSON.stringify(init.json);
       }
       const { key: _k, cookie: _c, json: _j, ...rest } = init;
-      return Promise.resolve(app.request(path, { ...rest, headers, body: body ?? null }));
+      const res = await app.request(path, { ...rest, headers, body: body ?? null });
+      await expectDescribed(rest.method ?? 'GET', path, res, () => documentOf(app));
+      return res;
     },
     close: async () => {
       await jobs.stop();
@@ -154,6 +158,38 @@ export async function createTestApp(
       await database.drop();
     },
   };
+}
+
+/** The document is the same for every app of a run; each process builds its validator once. */
+let validator: Promise<ContractValidator> | undefined;
+const documentOf = async (app: { request(path: string): Response | Promise<Response> }) =>
+  (await app.request('/openapi.json')).json() as Promise<OpenApiDocument>;
+
+/** Throws a `ContractViolation` for a response the OpenAPI document does not describe. */
+export async function expectDescribed(
+  method: string,
+  url: string,
+  res: Response,
+  document: () => Promise<OpenApiDocument>,
+): Promise<void> {
+  validator ??= document().then((doc) => new ContractValidator(doc));
+  const problems = await (await validator).check(method.toUpperCase(), url, res);
+  if (problems.length > 0) throw new ContractViolation(problems);
+}
+
+/**
+ * `fetch` to a running server with the same check, for tests over real HTTP that opt in; the document is read
+ * from that server.
+ */
+export async function contractFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const res = await fetch(url, init);
+  await expectDescribed(
+    init.method ?? 'GET',
+    url,
+    res,
+    async () => (await fetch(new URL('/openapi.json', url))).json() as Promise<OpenApiDocument>,
+  );
+  return res;
 }
 
 let counter = 0;

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { orNull } from './common.ts';
 import { ProviderIdSchema } from './integrations.ts';
 
 /** Every action the audit log records: who did what, to what, when (`GET /audit`). */
@@ -83,8 +84,8 @@ export const AuditEventSchema = z
     actorKind: z.enum(['user', 'api_key', 'system']),
     actorId: z.string().nullable(),
     action: z.string(),
-    target: AuditTargetSchema.nullable(),
-    provider: ProviderIdSchema.nullable(),
+    target: orNull(AuditTargetSchema),
+    provider: orNull(ProviderIdSchema),
     outcome: z.string(),
     detail: z.string().nullable(),
   })

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { AssignableRoleSchema, RoleSchema } from './common.ts';
+import { AssignableRoleSchema, RoleSchema, orNull } from './common.ts';
 
 const Email = z
   .email()
@@ -50,9 +50,9 @@ export const WorkspaceSummarySchema = z
 
 export const MeSchema = z
   .object({
-    user: UserSchema.nullable(),
-    workspace: WorkspaceSummarySchema.nullable(),
-    role: RoleSchema.nullable(),
+    user: orNull(UserSchema),
+    workspace: orNull(WorkspaceSummarySchema),
+    role: orNull(RoleSchema),
     via: z.enum(['session', 'api_key']),
   })
   .openapi('Me');

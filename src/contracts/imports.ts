@@ -1,12 +1,14 @@
 import { z } from '@hono/zod-openapi';
+import { orNull } from './common.ts';
 import { IMPORT_FORMATS } from '../metrics/types.ts';
 import { ProviderIdSchema } from './integrations.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+// The default is the query string's own spelling, so the document's `default` is a valid value of the parameter.
 const boolish = z
   .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1')
-  .default(false);
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
 
 export const ImportQuerySchema = z.strictObject({
   format: z
@@ -122,7 +124,7 @@ export const ImportsResponseSchema = z.object({ imports: z.array(ImportSchema) }
 export const ImportFormatSchema = z
   .object({
     id: z.enum(IMPORT_FORMATS),
-    helpdesk: ProviderIdSchema.nullable(),
+    helpdesk: orNull(ProviderIdSchema),
     label: z.string(),
     requiredHeaders: z.array(z.string()),
     docUrl: z.string(),

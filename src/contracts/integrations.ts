@@ -34,10 +34,19 @@ export const CallbackQuerySchema = z.object({
   error_description: z.string().max(1000).optional(),
 });
 
-export const TokenBodySchema = z.record(z.string(), z.unknown()).openapi('TokenConnect', {
-  description:
-    'Per provider — front: { apiToken }; intercom: { accessToken, region? }; zendesk: { subdomain, email, apiToken }; plain: { apiKey }',
-});
+/** The component name of one helpdesk's token-connect body. */
+export const tokenBodyComponentName = (id: string) => `TokenConnect${id[0]?.toUpperCase()}${id.slice(1)}`;
+
+/**
+ * `POST /integrations/{provider}/token`'s body: published as one of the helpdesks' own schemas (each registered
+ * under `tokenBodyComponentName`); here any object, because the domain validates it with the schema of the
+ * provider in the path, which names each wrong field for that helpdesk.
+ */
+export const tokenBodySchema = (bodies: Record<string, z.ZodType>) =>
+  z.record(z.string(), z.unknown()).openapi('TokenConnect', {
+    description: 'The API-token body of the helpdesk in the path',
+    anyOf: Object.keys(bodies).map((id) => ({ $ref: `#/components/schemas/${tokenBodyComponentName(id)}` })),
+  });
 
 export const ConnectionSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { orNull } from './common.ts';
 import {
   IMPORT_FORMATS,
   METRIC_KEYS,
@@ -101,7 +102,7 @@ export const SourceSchema = z
   .object({
     id: z.string(),
     kind: z.enum(['connection', 'import']),
-    provider: ProviderIdSchema.nullable(),
+    provider: orNull(ProviderIdSchema),
     account: z
       .object({ id: z.string(), name: z.string() })
       .nullable()
@@ -139,7 +140,7 @@ const reasons = (n: NotMeasured): Record<string, string> =>
 
 export const ProviderMetricsSchema = z
   .object({
-    provider: ProviderIdSchema.nullable(),
+    provider: orNull(ProviderIdSchema),
     source: SourceSchema,
     measuredAt: z.iso.datetime(),
     window: z.object({ from: z.iso.datetime(), to: z.iso.datetime(), csatFrom: z.iso.datetime().nullable() }),
@@ -172,7 +173,7 @@ export const HistoryQuerySchema = z.strictObject({
 });
 export const WeekSchema = z
   .object({
-    provider: ProviderIdSchema.nullable(),
+    provider: orNull(ProviderIdSchema),
     source: SourceSchema,
     weekStart: z.string(),
     metrics: MetricValuesSchema,
@@ -197,7 +198,7 @@ export const toHistoryResponse = (timezone: string, rows: StoredSnapshot[]): His
 
 export const AgentRowSchema = z
   .object({
-    provider: ProviderIdSchema.nullable(),
+    provider: orNull(ProviderIdSchema),
     source: SourceSchema,
     agentId: z.string(),
     name: z.string(),
@@ -226,7 +227,8 @@ export const UpdateWorkspaceBodySchema = z
       .optional()
       .openapi({ description: 'IANA timezone; weeks run Monday–Sunday there' }),
   })
-  .openapi('UpdateWorkspace');
+  .refine((b) => b.name !== undefined || b.timezone !== undefined, 'send name, timezone or both')
+  .openapi('UpdateWorkspace', { minProperties: 1 });
 export type RefreshDto = z.infer<typeof RefreshSchema>;
 export type ProviderMetricsDto = z.infer<typeof ProviderMetricsSchema>;
 export type WeekDto = z.infer<typeof WeekSchema>;

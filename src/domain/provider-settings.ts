@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Config } from '../config/index.ts';
 import { providers } from '../providers/index.ts';
 import { PROVIDER_IDS } from '../metrics/helpdesks.ts';
@@ -106,4 +107,12 @@ export function providerCatalog(resolve: (id: ProviderId) => ResolvedProvider) {
       csvFormat: provider.csv?.id ?? null,
     };
   });
+}
+
+/** Each helpdesk's API-token body (`tokenConnect.body` in src/providers/<p>/index.ts), for the API document. */
+export function tokenConnectBodies(): Record<ProviderId, z.ZodType> {
+  return Object.fromEntries(Object.values(providers).map((p) => [p.id, p.tokenConnect.body])) as Record<
+    ProviderId,
+    z.ZodType
+  >;
 }

@@ -47,6 +47,12 @@ export async function updateWorkspaceAs(
   caller: WorkspacePrincipal,
   patch: { name?: string | undefined; timezone?: string | undefined },
 ): Promise<Workspace> {
+  if (patch.name === undefined && patch.timezone === undefined) {
+    // An empty patch would be an UPDATE with nothing to set: refused, like at the API's validation.
+    throw new AppError('invalid_body', 'invalid request body', [
+      { path: '(root)', message: 'send name, timezone or both' },
+    ]);
+  }
   if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
     throw new AppError('invalid_body', 'invalid request body', [
       { path: 'timezone', message: 'must be an IANA timezone like Europe/London' },

@@ -8,6 +8,8 @@ import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
 import { sameOriginWrites, securityHeaders } from './security.ts';
 import { registerWebRoutes } from './web.ts';
+import { registerDocs } from './openapi.ts';
+import { nulIssues } from './validation.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -31,7 +33,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     // Validation failures become the error contract with one detail per offending field.
     defaultHook: (result) => {
-      if (result.success) return;
+      const code = TARGET_CODE[result.target] ?? 'invalid_body';
+      const where = result.target === 'json' ? 'body' : result.target;
+      if (result.success) {
+        // One rule for every parameter, query value and body string: Postgres cannot store NUL in text.
+        const nul = nulIssues(result.data);
+        if (nul.length > 0) throw new AppError(code, `invalid request ${where}`, nul);
+        return;
+      }
       const details = result.error.issues.flatMap((i) => {
         const at = i.path.map(String);
         // One detail per unknown field, named by its own path, so a client can point at it.
@@ -40,12 +49,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         }
         return [{ path: at.join('.') || '(root)', message: i.message }];
       });
-      const code = TARGET_CODE[result.target] ?? 'invalid_body';
-      throw new AppError(
-        code,
-        `invalid request ${result.target === 'json' ? 'body' : result.target}`,
-        details,
-      );
+      throw new AppError(code, `invalid request ${where}`, details);
     },
   });
 
@@ -107,26 +111,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
           emulator = new Hono().route(prefix, (await sandboxApps())[id]);
           mounted.set(id, emulator);
         }
-        return emulator.fetch(c.req.raw);
+        const res = await emulator.fetch(c.req.raw);
+        // The emulator answers in its helpdesk's shapes, but with this server's request id like every response.
+        const answer = new Response(res.body, res);
+        answer.headers.set('X-Request-Id', c.var.requestId);
+        return answer;
       });
     }
   }
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'Workspace API key: `Authorization: Bearer dpk_…`',
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
-    type: 'apiKey',
-    in: 'cookie',
-    name: 'deskpulse.session_token',
-    description: 'Browser session from POST /auth/sign-in',
-  });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Deskpulse API', version: '0.1.0', description: 'Helpdesk metrics for support leads.' },
-  });
+  registerDocs(app);
   registerWebRoutes(app);
 
   app.notFound((c) => renderError(new AppError('not_found', `no route ${c.req.method} ${c.req.path}`), c));

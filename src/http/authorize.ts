@@ -59,6 +59,11 @@ async function identify(c: Context<AppEnv>): Promise<Principal | null> {
     const token = BEARER.exec(authorization)?.[1];
     const key = token ? await authenticateApiKey(db, token) : undefined;
     if (!key) throw new AppError('unauthenticated', 'invalid or revoked API key');
+    // A key belongs to one workspace: naming another is answered as a session naming a foreign one is.
+    const requested = c.req.header(WORKSPACE_HEADER);
+    if (requested && requested !== key.workspaceId) {
+      throw new AppError('not_found', `workspace ${requested} not found`);
+    }
     return { kind: 'api_key', apiKeyId: key.id, userId: null, workspaceId: key.workspaceId, role: key.role };
   }
   // better-auth reads the session from the cookie alone: no cookie, no session.

@@ -21,6 +21,9 @@ export const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
   invite_used: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  headers_too_large: 431,
+  malformed_request: 400,
+  request_timeout: 408,
   credential_rejected: 422,
   invalid_file: 422,
   rate_limited: 429,
@@ -35,6 +38,10 @@ function fromHttpException(e: HTTPException): AppError {
   if (e.status === 401) return new AppError('unauthenticated', 'authentication required');
   if (e.status === 404) return new AppError('not_found', 'not found');
   if (e.status === 413) return new AppError('payload_too_large', 'request body too large');
+  // @hono/zod-openapi's media-type gate: a body sent as anything but a type the route declares.
+  if (e.status === 415) {
+    return new AppError('unsupported_media_type', 'send the request body as application/json');
+  }
   return new AppError('internal_error', 'internal error');
 }
 

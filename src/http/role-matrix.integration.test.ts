@@ -133,6 +133,8 @@ type Fixture = { path: string; body?: unknown; raw?: { contentType: string; body
 const fixtures: Record<string, () => Promise<Fixture>> = {
   'GET /healthz': async () => ({ path: '/healthz' }),
   'GET /readyz': async () => ({ path: '/readyz' }),
+  'GET /openapi.json': async () => ({ path: '/openapi.json' }),
+  'GET /docs': async () => ({ path: '/docs' }),
   'POST /auth/sign-up': async () => ({
     path: '/auth/sign-up',
     body: { email: `m${Math.random()}@x.io`, password: 'long enough pw', name: 'M' },
@@ -249,6 +251,8 @@ const fixtures: Record<string, () => Promise<Fixture>> = {
 const EXPECTED_ROLE: Record<string, string> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
   'POST /auth/sign-up': 'public',
   'POST /auth/sign-in': 'public',
   'POST /auth/sign-out': 'authenticated',

@@ -23,6 +23,9 @@ export type AppErrorCode =
   | 'unsupported_media_type'
   | 'signup_invite_required'
   | 'rate_limited'
+  | 'headers_too_large'
+  | 'malformed_request'
+  | 'request_timeout'
   | 'internal_error';
 
 export interface ErrorDetail {

@@ -14,6 +14,7 @@ import { defineRoute, jsonContent as json } from '../route.ts';
 const create = defineRoute('admin', {
   method: 'post',
   path: '/apikeys',
+  operationId: 'createApiKey',
   tags: ['API keys'],
   summary: 'Create a workspace API key (the secret is shown once)',
   request: { body: { ...json(CreateApiKeyBodySchema), required: true } },
@@ -23,6 +24,7 @@ const create = defineRoute('admin', {
 const list = defineRoute('admin', {
   method: 'get',
   path: '/apikeys',
+  operationId: 'listApiKeys',
   tags: ['API keys'],
   summary: "The workspace's API keys (never their secrets)",
   responses: { 200: { description: 'Keys', ...json(z.object({ apiKeys: z.array(ApiKeySchema) })) } },
@@ -31,6 +33,7 @@ const list = defineRoute('admin', {
 const revoke = defineRoute('admin', {
   method: 'delete',
   path: '/apikeys/{id}',
+  operationId: 'revokeApiKey',
   tags: ['API keys'],
   summary: 'Revoke an API key',
   request: { params: IdParamSchema },

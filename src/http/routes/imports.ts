@@ -20,6 +20,7 @@ const binary = { schema: { type: 'string' as const, format: 'binary' } };
 const create = defineRoute('admin', {
   method: 'post',
   path: '/imports',
+  operationId: 'createImport',
   tags: ['Imports'],
   summary: "Import a helpdesk's CSV export (streamed, never stored; docs/csv-import.md)",
   request: {
@@ -50,6 +51,7 @@ const create = defineRoute('admin', {
 const list = defineRoute('admin', {
   method: 'get',
   path: '/imports',
+  operationId: 'listImports',
   tags: ['Imports'],
   summary: 'Imports of this workspace, newest first (failed and dry runs included)',
   request: { query: ImportsQuerySchema },
@@ -59,6 +61,7 @@ const list = defineRoute('admin', {
 const get = defineRoute('admin', {
   method: 'get',
   path: '/imports/{id}',
+  operationId: 'getImport',
   tags: ['Imports'],
   summary: 'One import: what it read, what it rejected and why, the metrics it produced',
   request: { params: ImportParamSchema },
@@ -68,6 +71,7 @@ const get = defineRoute('admin', {
 const remove = defineRoute('admin', {
   method: 'delete',
   path: '/imports/{id}',
+  operationId: 'deleteImport',
   tags: ['Imports'],
   summary: 'Delete an import and its numbers (the import it continued comes back)',
   request: { params: ImportParamSchema },
@@ -77,6 +81,7 @@ const remove = defineRoute('admin', {
 const template = defineRoute('member', {
   method: 'get',
   path: '/imports/template.csv',
+  operationId: 'getImportTemplate',
   tags: ['Imports'],
   summary: 'The generic template: an example file for helpdesks without an export we read (Plain)',
   responses: { 200: { description: 'CSV', content: { 'text/csv': binary } } },
@@ -85,6 +90,7 @@ const template = defineRoute('member', {
 const formats = defineRoute('member', {
   method: 'get',
   path: '/imports/formats',
+  operationId: 'listImportFormats',
   tags: ['Imports'],
   summary: 'The exports Deskpulse imports, and the headers each needs',
   responses: { 200: { description: 'Formats', ...json(ImportFormatsResponseSchema) } },

@@ -10,14 +10,15 @@ import {
   StartResponseSchema,
   startQuerySchema,
   ProvidersResponseSchema,
-  TokenBodySchema,
+  tokenBodySchema,
+  tokenBodyComponentName,
   toConnectionDto,
 } from '../../contracts/integrations.ts';
 import { intervalOf, minIntervalOf, setRefreshInterval } from '../../domain/schedule.ts';
 import * as connections from '../../domain/connections/index.ts';
 import { findMembership } from '../../domain/workspaces.ts';
 import { hasRole } from '../../domain/roles.ts';
-import { connectionParams, providerCatalog } from '../../domain/provider-settings.ts';
+import { connectionParams, providerCatalog, tokenConnectBodies } from '../../domain/provider-settings.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { ProviderId } from '../../metrics/helpdesks.ts';
 import { workspacePrincipalOf } from '../authorize.ts';
@@ -40,9 +41,12 @@ export const connectionsDepsOf = (c: Context<AppEnv>): connections.ConnectionsDe
   };
 };
 
+const TOKEN_BODIES = tokenConnectBodies();
+
 const list = defineRoute('member', {
   method: 'get',
   path: '/integrations/connections',
+  operationId: 'listConnections',
   tags: ['Integrations'],
   summary: 'One row per connected helpdesk (never a token)',
   responses: {
@@ -53,6 +57,7 @@ const list = defineRoute('member', {
 const remove = defineRoute('admin', {
   method: 'delete',
   path: '/integrations/connections',
+  operationId: 'disconnect',
   tags: ['Integrations'],
   summary:
     'Disconnect: revoke at the helpdesk where it offers revocation, then destroy the stored credential',
@@ -63,6 +68,7 @@ const remove = defineRoute('admin', {
 const schedule = defineRoute('admin', {
   method: 'patch',
   path: '/integrations/connections',
+  operationId: 'setRefreshInterval',
   tags: ['Integrations'],
   summary: "Set a connection's refresh interval (bounded by the helpdesk's rate limits; null = hourly)",
   request: {
@@ -72,34 +78,46 @@ const schedule = defineRoute('admin', {
   responses: { 200: { description: 'The connection', ...json(ConnectionSchema) } },
 });
 
-const start = defineRoute('admin', {
-  method: 'get',
-  path: '/integrations/{provider}/start',
-  tags: ['Integrations'],
-  summary: 'Begin OAuth: returns the helpdesk authorize URL (state single use, 10 minutes)',
-  request: { params: ProviderParamSchema, query: startQuerySchema(connectionParams()) },
-  responses: {
-    200: { description: 'Authorize URL', ...json(StartResponseSchema) },
-    500: { description: 'provider_not_configured: missing <PROVIDER>_CLIENT_ID' },
+const start = defineRoute(
+  'admin',
+  {
+    method: 'get',
+    path: '/integrations/{provider}/start',
+    operationId: 'startOAuth',
+    tags: ['Integrations'],
+    summary: 'Begin OAuth: returns the helpdesk authorize URL (state single use, 10 minutes)',
+    request: { params: ProviderParamSchema, query: startQuerySchema(connectionParams()) },
+    responses: { 200: { description: 'Authorize URL', ...json(StartResponseSchema) } },
   },
-});
+  {
+    invalid_query: "a connection parameter is missing or does not match its helpdesk's pattern",
+    provider_not_configured: "missing <PROVIDER>_CLIENT_ID (or another variable the helpdesk's OAuth needs)",
+  },
+);
 
-const complete = defineRoute('admin', {
-  method: 'post',
-  path: '/integrations/{provider}/complete',
-  tags: ['Integrations'],
-  summary: 'Finish OAuth: exchange the code, verify the account, store the credential encrypted',
-  request: { params: ProviderParamSchema, body: { ...json(CompleteBodySchema), required: true } },
-  responses: {
-    200: { description: 'Connected', ...json(ConnectionSchema) },
-    422: { description: 'The helpdesk rejected the code' },
-    502: { description: 'The helpdesk is unavailable' },
+const complete = defineRoute(
+  'admin',
+  {
+    method: 'post',
+    path: '/integrations/{provider}/complete',
+    operationId: 'completeOAuth',
+    tags: ['Integrations'],
+    summary: 'Finish OAuth: exchange the code, verify the account, store the credential encrypted',
+    request: { params: ProviderParamSchema, body: { ...json(CompleteBodySchema), required: true } },
+    responses: { 200: { description: 'Connected', ...json(ConnectionSchema) } },
   },
-});
+  {
+    invalid_state: 'the state is unknown, expired, used, or bound to another workspace, caller or helpdesk',
+    credential_rejected: 'the helpdesk rejected the code',
+    upstream_error: 'the helpdesk is unavailable, rate limiting us, or answered unexpectedly',
+    provider_not_configured: "missing <PROVIDER>_CLIENT_ID (or another variable the helpdesk's OAuth needs)",
+  },
+);
 
 const callback = defineRoute('public', {
   method: 'get',
   path: '/integrations/{provider}/callback',
+  operationId: 'oauthCallback',
   tags: ['Integrations'],
   summary:
     'Redirect URI registered at the helpdesk: completes the flow for the signed-in user, then redirects',
@@ -107,21 +125,34 @@ const callback = defineRoute('public', {
   responses: { 302: { description: 'To the dashboard with ?integration=<provider>&status=connected|error' } },
 });
 
-const token = defineRoute('admin', {
-  method: 'post',
-  path: '/integrations/{provider}/token',
-  tags: ['Integrations'],
-  summary: 'Connect with an API token instead of OAuth (verified against the helpdesk before it is stored)',
-  request: { params: ProviderParamSchema, body: { ...json(TokenBodySchema), required: true } },
-  responses: {
-    200: { description: 'Connected', ...json(ConnectionSchema) },
-    422: { description: 'The helpdesk rejected the credential; nothing stored' },
+const token = defineRoute(
+  'admin',
+  {
+    method: 'post',
+    path: '/integrations/{provider}/token',
+    operationId: 'connectWithToken',
+    tags: ['Integrations'],
+    summary: 'Connect with an API token instead of OAuth (verified against the helpdesk before it is stored)',
+    description:
+      "The body is the helpdesk's own (one of the `TokenConnect<Provider>` schemas, the one of {provider}): " +
+      'front `{ apiToken }`; intercom `{ accessToken, region? }`; zendesk `{ subdomain, email, apiToken }`; ' +
+      'plain `{ apiKey }`.',
+    request: {
+      params: ProviderParamSchema,
+      body: { ...json(tokenBodySchema(TOKEN_BODIES)), required: true },
+    },
+    responses: { 200: { description: 'Connected', ...json(ConnectionSchema) } },
   },
-});
+  {
+    credential_rejected: 'the helpdesk rejected the credential; nothing stored',
+    upstream_error: 'the helpdesk is unavailable, rate limiting us, or answered unexpectedly',
+  },
+);
 
 const catalog = defineRoute('member', {
   method: 'get',
   path: '/integrations/providers',
+  operationId: 'listProviders',
   tags: ['Integrations'],
   summary: 'The helpdesks Deskpulse connects: how (OAuth, API token fields), and whether each is configured',
   responses: { 200: { description: 'Helpdesks', ...json(ProvidersResponseSchema) } },
@@ -142,6 +173,13 @@ function dashboardRedirect(c: Context<AppEnv>, provider: ProviderId, outcome: { 
 }
 
 export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
+  const registry = app.openAPIRegistry;
+  type SchemaComponent = Parameters<typeof registry.registerComponent<'schemas'>>[2];
+  // As JSON Schema (zod's own converter): the providers' schemas are plain zod, without `.openapi()`.
+  for (const [id, body] of Object.entries(TOKEN_BODIES)) {
+    const { $schema: _dialect, ...schema } = z.toJSONSchema(body, { io: 'input' });
+    registry.registerComponent('schemas', tokenBodyComponentName(id), schema as SchemaComponent);
+  }
   app.openapi(catalog, (c) => c.json({ providers: providerCatalog(c.var.deps.resolveProvider) }, 200));
 
   app.openapi(list, async (c) => {

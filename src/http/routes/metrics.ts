@@ -28,6 +28,7 @@ import { connectionsDepsOf } from './integrations.ts';
 const refresh = defineRoute('admin', {
   method: 'post',
   path: '/integrations/{provider}/refresh',
+  operationId: 'requestRefresh',
   tags: ['Metrics'],
   summary: 'Refresh now: queue a metrics refresh of this connection (the first one backfills 12 weeks)',
   description:
@@ -55,6 +56,7 @@ const refresh = defineRoute('admin', {
 const getRefresh = defineRoute('member', {
   method: 'get',
   path: '/refreshes/{id}',
+  operationId: 'getRefresh',
   tags: ['Metrics'],
   summary: 'State, progress, timings and error of a refresh',
   request: { params: RefreshParamSchema },
@@ -64,6 +66,7 @@ const getRefresh = defineRoute('member', {
 const current = defineRoute('member', {
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['Metrics'],
   summary: 'Current metrics per connected helpdesk (rolling windows ending at measuredAt)',
   responses: {
@@ -74,6 +77,7 @@ const current = defineRoute('member', {
 const history = defineRoute('member', {
   method: 'get',
   path: '/metrics/history',
+  operationId: 'getMetricsHistory',
   tags: ['Metrics'],
   summary: 'Completed weeks (Monday–Sunday in the workspace timezone), oldest first',
   request: { query: HistoryQuerySchema },
@@ -85,6 +89,7 @@ const history = defineRoute('member', {
 const agents = defineRoute('member', {
   method: 'get',
   path: '/metrics/agents',
+  operationId: 'getAgentMetrics',
   tags: ['Metrics'],
   summary: 'Per-agent tickets (7 days), CSAT (30 days) and median first response',
   responses: { 200: { description: 'Agents', ...json(AgentsResponseSchema) } },
@@ -101,6 +106,7 @@ const getWorkspace = defineRoute('member', {
 const patchWorkspace = defineRoute('admin', {
   method: 'patch',
   path: '/workspace',
+  operationId: 'updateWorkspace',
   tags: ['Identity'],
   summary: 'Rename the workspace or set its timezone (weekly history follows it)',
   request: { body: { ...json(UpdateWorkspaceBodySchema), required: true } },

@@ -19,6 +19,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { registry } from '../../lib/telemetry.ts';
 import { PROVIDER_IDS } from '../../metrics/helpdesks.ts';
 import type { AppEnv } from '../env.ts';
+import { REQUEST_ID_HEADER } from '../route.ts';
 
 /**
  * Fleet-wide gauges, read from Postgres on every scrape into a registry of their own, so any process (API or
@@ -133,6 +134,7 @@ export function checkMetricsAccess(c: Context, token: string | undefined): void 
 
 const errorResponse = (description: string) => ({
   description,
+  headers: REQUEST_ID_HEADER,
   content: { 'application/json': { schema: ErrorResponseSchema } },
 });
 
@@ -143,6 +145,7 @@ const errorResponse = (description: string) => ({
 const prometheus = createRoute({
   method: 'get',
   path: '/metrics/prometheus',
+  operationId: 'getPrometheusMetrics',
   tags: ['System'],
   summary: 'Prometheus metrics: this process, plus fleet-wide jobs, connections and refreshes',
   description:
@@ -151,13 +154,17 @@ const prometheus = createRoute({
     'are not accepted.',
   'x-min-role': 'metrics-token',
   security: [{ metricsToken: [] }],
+  request: { query: z.strictObject({}) },
   responses: {
     200: {
       description: 'Prometheus text exposition format',
+      headers: REQUEST_ID_HEADER,
       content: { [PROMETHEUS_CONTENT_TYPE]: { schema: z.string() } },
     },
+    400: errorResponse('`invalid_query`: the route takes no query parameters'),
     401: errorResponse('DESKPULSE_METRICS_TOKEN is set and the request does not carry it'),
     403: errorResponse('DESKPULSE_METRICS_TOKEN is unset and the caller is not on loopback'),
+    500: errorResponse('`internal_error`: a bug, logged with the request id quoted in the message'),
   },
 });
 

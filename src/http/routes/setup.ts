@@ -15,6 +15,7 @@ import { defineRoute, jsonContent as json } from '../route.ts';
 const status = defineRoute('public', {
   method: 'get',
   path: '/setup',
+  operationId: 'getSetupStatus',
   tags: ['Auth'],
   summary: 'Whether this installation still needs its first-run setup',
   responses: { 200: { description: 'Setup status', ...json(SetupStatusSchema) } },
@@ -23,6 +24,7 @@ const status = defineRoute('public', {
 const setup = defineRoute('public', {
   method: 'post',
   path: '/setup',
+  operationId: 'setUp',
   tags: ['Auth'],
   summary: 'First-run setup: the first workspace and its Owner, signed in (only while no workspace exists)',
   request: { body: { ...json(SetupBodySchema), required: true } },

@@ -8,6 +8,7 @@ import { defineRoute } from '../route.ts';
 const healthz = defineRoute('public', {
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
   tags: ['System'],
   summary: 'The process is alive',
   description:
@@ -29,6 +30,7 @@ const healthz = defineRoute('public', {
 const readyz = defineRoute('public', {
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
   tags: ['System'],
   summary: 'The database is reachable and every migration is applied',
   responses: {

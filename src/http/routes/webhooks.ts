@@ -17,6 +17,7 @@ import { defineRoute, jsonContent as json } from '../route.ts';
 const create = defineRoute('admin', {
   method: 'post',
   path: '/webhooks',
+  operationId: 'createWebhook',
   tags: ['Webhooks'],
   summary: 'Register a webhook endpoint (the signing secret is shown once)',
   request: { body: { ...json(CreateWebhookBodySchema), required: true } },
@@ -26,6 +27,7 @@ const create = defineRoute('admin', {
 const list = defineRoute('admin', {
   method: 'get',
   path: '/webhooks',
+  operationId: 'listWebhooks',
   tags: ['Webhooks'],
   summary: "The workspace's webhook endpoints (never their secrets)",
   responses: { 200: { description: 'Endpoints', ...json(z.object({ webhooks: z.array(WebhookSchema) })) } },
@@ -34,6 +36,7 @@ const list = defineRoute('admin', {
 const remove = defineRoute('admin', {
   method: 'delete',
   path: '/webhooks/{id}',
+  operationId: 'deleteWebhook',
   tags: ['Webhooks'],
   summary: 'Delete a webhook endpoint and its delivery log',
   request: { params: WebhookParamSchema },
@@ -43,6 +46,7 @@ const remove = defineRoute('admin', {
 const deliveries = defineRoute('admin', {
   method: 'get',
   path: '/webhooks/{id}/deliveries',
+  operationId: 'listWebhookDeliveries',
   tags: ['Webhooks'],
   summary: "An endpoint's deliveries, newest first, each with its attempts",
   request: { params: WebhookParamSchema, query: DeliveriesQuerySchema },

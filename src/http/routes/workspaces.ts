@@ -24,6 +24,7 @@ import { defineRoute, jsonContent as json } from '../route.ts';
 const me = defineRoute('authenticated', {
   method: 'get',
   path: '/me',
+  operationId: 'getMe',
   tags: ['Identity'],
   summary: "The caller's user, workspace and role",
   responses: { 200: { description: 'Who you are', ...json(MeSchema) } },
@@ -32,6 +33,7 @@ const me = defineRoute('authenticated', {
 const createWorkspace = defineRoute('authenticated', {
   method: 'post',
   path: '/workspaces',
+  operationId: 'createWorkspace',
   tags: ['Identity'],
   summary: 'Create a workspace; the signed-in caller becomes its Owner',
   request: { body: { ...json(CreateWorkspaceBodySchema), required: true } },
@@ -41,6 +43,7 @@ const createWorkspace = defineRoute('authenticated', {
 const listMembers = defineRoute('member', {
   method: 'get',
   path: '/members',
+  operationId: 'listMembers',
   tags: ['Members'],
   summary: "The workspace's teammates",
   responses: { 200: { description: 'Members', ...json(z.object({ members: z.array(MemberSchema) })) } },
@@ -49,6 +52,7 @@ const listMembers = defineRoute('member', {
 const updateMember = defineRoute('owner', {
   method: 'patch',
   path: '/members/{userId}',
+  operationId: 'changeMemberRole',
   tags: ['Members'],
   summary: "Change a teammate's role (Owner only)",
   request: { params: UserIdParamSchema, body: { ...json(UpdateMemberBodySchema), required: true } },
@@ -58,6 +62,7 @@ const updateMember = defineRoute('owner', {
 const removeMember = defineRoute('admin', {
   method: 'delete',
   path: '/members/{userId}',
+  operationId: 'removeMember',
   tags: ['Members'],
   summary: 'Remove a teammate (Owner: anyone but themselves; Admin: members only)',
   request: { params: UserIdParamSchema },
@@ -67,6 +72,7 @@ const removeMember = defineRoute('admin', {
 const createInvite = defineRoute('admin', {
   method: 'post',
   path: '/invites',
+  operationId: 'createInvite',
   tags: ['Members'],
   summary: 'Create a single-use invite link carrying a role (expires in 7 days)',
   request: { body: { ...json(CreateInviteBodySchema), required: true } },
@@ -76,6 +82,7 @@ const createInvite = defineRoute('admin', {
 const listInvites = defineRoute('admin', {
   method: 'get',
   path: '/invites',
+  operationId: 'listInvites',
   tags: ['Members'],
   summary: 'Invites of this workspace',
   responses: { 200: { description: 'Invites', ...json(z.object({ invites: z.array(InviteSchema) })) } },
@@ -84,23 +91,31 @@ const listInvites = defineRoute('admin', {
 const revokeInvite = defineRoute('admin', {
   method: 'delete',
   path: '/invites/{id}',
+  operationId: 'revokeInvite',
   tags: ['Members'],
   summary: 'Revoke a pending invite',
   request: { params: IdParamSchema },
   responses: { 204: { description: 'Revoked' } },
 });
 
-const acceptInvite = defineRoute('authenticated', {
-  method: 'post',
-  path: '/invites/accept',
-  tags: ['Members'],
-  summary: 'Join the workspace of an invite (signed-in user)',
-  request: { body: { ...json(AcceptInviteBodySchema), required: true } },
-  responses: {
-    200: { description: 'Joined', ...json(AcceptedInviteSchema) },
-    410: { description: 'Expired or already used' },
+const acceptInvite = defineRoute(
+  'authenticated',
+  {
+    method: 'post',
+    path: '/invites/accept',
+    operationId: 'acceptInvite',
+    tags: ['Members'],
+    summary: 'Join the workspace of an invite (signed-in user)',
+    request: { body: { ...json(AcceptInviteBodySchema), required: true } },
+    responses: { 200: { description: 'Joined', ...json(AcceptedInviteSchema) } },
   },
-});
+  {
+    not_found: 'no such invite, or it was revoked',
+    conflict: 'you are already a member of this workspace',
+    invite_expired: 'the invite has expired',
+    invite_used: 'the invite was already used',
+  },
+);
 
 export function registerWorkspaceRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(me, async (c) => {

@@ -123,7 +123,7 @@ describe('token refresh', () => {
     expect(after.lastRefreshStatus).toBe('ok');
     // The stored pair works at the helpdesk; the old one was killed by rotation.
     const me = (token: string) =>
-      fetch(`${helpdesks.urls.zendesk}/acme/api/v2/users/me.json`, {
+      fetch(`${helpdesks.urls.zendesk}/acme/api/v2/users/me`, {
         headers: { authorization: `Bearer ${token}` },
       }).then(async (r) => ((await r.json()) as { user?: { id: number | null } }).user?.id ?? null);
     expect(await me(newSecrets.accessToken)).not.toBeNull();

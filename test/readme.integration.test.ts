@@ -94,6 +94,14 @@ describe('README quick start', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
 
+    // "open http://127.0.0.1:3000": the first visit lands on the dashboard's first-run setup.
+    const page = await fetch(`${base}/`);
+    expect(new URL(page.url).pathname).toMatch(/^\/app\//);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<div id="root">');
+    const setup = (await (await fetch(`${base}/setup`)).json()) as { needed: boolean };
+    expect(setup.needed).toBe(true);
+
     // One shell for all blocks, as the README's second terminal: each block sees the variables of those before.
     const script = blocks
       .slice(1)

@@ -19,54 +19,13 @@ import { promisify } from 'node:util';
 import { parse as csvParse } from 'csv-parse';
 import Papa from 'papaparse';
 import { inferSchema, initParser } from 'udsv';
+import { ZENDESK_EXPORT_HEADERS } from '../emulators/zendesk/export.ts';
 import { freePort } from '../src/db/embedded.ts';
 
 const SIZES = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 const BIN = path.resolve('bin/deskpulse.js');
-const HEADERS = [
-  'Summation column',
-  'Id',
-  'Requester',
-  'Requester id',
-  'Requester external id',
-  'Requester email',
-  'Requester domain',
-  'Submitter',
-  'Assignee',
-  'Group',
-  'Subject',
-  'Tags',
-  'Status',
-  'Priority',
-  'Via',
-  'Ticket type',
-  'Created at',
-  'Updated at',
-  'Assigned at',
-  'Organization',
-  'Due date',
-  'Initially assigned at',
-  'Solved at',
-  'Resolution time',
-  'Satisfaction Score',
-  'Group stations',
-  'Assignee stations',
-  'Reopens',
-  'Replies',
-  'First reply time in minutes',
-  'First reply time in minutes within business hours',
-  'First resolution time in minutes',
-  'First resolution time in minutes within business hours',
-  'Full resolution time in minutes',
-  'Full resolution time in minutes within business hours',
-  'Agent wait time in minutes',
-  'Agent wait time in minutes within business hours',
-  'Requester wait time in minutes',
-  'Requester wait time in minutes within business hours',
-  'On hold time in minutes',
-  'On hold time in minutes within business hours',
-  'Product area [list]',
-];
+// The columns of a real Zendesk export, as the emulator writes them (emulators/zendesk/export.ts).
+const HEADERS = ZENDESK_EXPORT_HEADERS;
 const AGENTS = ['Ada Park', 'Ben Ito', 'Cleo Diaz', 'Dev Rao', 'Eli Moss', 'Fay Lund', 'Gus Obi', 'Hana Cho'];
 const SUBJECTS = ['Login issue', 'Refund, order', 'Export broken', 'Billing "plan" question', 'Slow app'];
 const STATUSES = ['Solved', 'Solved', 'Closed', 'Closed', 'Open', 'Pending', 'New', 'On-hold'];

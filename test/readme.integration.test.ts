@@ -96,7 +96,7 @@ describe('README quick start', () => {
 
     // "open http://127.0.0.1:3000": the first visit lands on the dashboard's first-run setup.
     const page = await fetch(`${base}/`);
-    expect(new URL(page.url).pathname).toMatch(/^\/app\//);
+    expect(new URL(page.url).pathname).toMatch(/^\/app\/?$/);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('<div id="root">');
     const setup = (await (await fetch(`${base}/setup`)).json()) as { needed: boolean };

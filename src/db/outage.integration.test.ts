@@ -152,6 +152,11 @@ describe('a dying embedded Postgres', () => {
     const recoveredMs = (first.at(-1)?.at ?? 0) - killedAt;
     expect(serve.logs.filter((l) => l.msg === 'embedded postgres started again')).toHaveLength(1);
     expect(await refreshWorks(serve, key)).toBe('succeeded');
+    // The pool answering is not the monitor's own probe answering: the second outage must start from a monitor
+    // that has seen the database back, or its clock would still run from the first (a busy machine's probe lags).
+    await waitFor('the monitor to see the database back', async () =>
+      serve.logs.some((l) => l.msg === 'database reachable again'),
+    );
 
     // 2. kill -9, and the data dir cannot be opened: every restart fails, with backoff, until it can again.
     const mode = statSync(pgDir).mode & 0o777;

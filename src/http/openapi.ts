@@ -11,8 +11,9 @@ export const TAGS = [
   { name: 'API keys', description: 'Workspace API keys for scripts and the CLI' },
   {
     name: 'Integrations',
-    description: 'Helpdesk connections (OAuth or API token), their schedule, the audit log',
+    description: 'Helpdesk connections (OAuth or API token) and their schedule',
   },
+  { name: 'Audit', description: 'Who did what, to what, when: the workspace audit trail' },
   { name: 'Metrics', description: 'Refreshes and the numbers they produce, current and weekly' },
   { name: 'Webhooks', description: 'Endpoints told when a connection or refresh needs attention' },
   { name: 'Imports', description: "A helpdesk's CSV export as a source of its own (docs/csv-import.md)" },

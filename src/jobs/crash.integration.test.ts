@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../emulators/dataset/generate.ts';
 import * as refreshes from '../db/repositories/refreshes.ts';
@@ -13,12 +12,12 @@ import {
   type TestApp,
   type TestHelpdesks,
 } from '../../test/helpers.ts';
+import { BIN } from '../../test/processes.ts';
 
 /**
  * Issue 6, crash safety: a worker killed with SIGKILL mid-refresh. Its job is retried by another worker once the
  * lease expires, and exactly one snapshot per (connection, period) results — nothing doubled, nothing partial.
  */
-const BIN = path.resolve('bin/deskpulse.js');
 const LEASE_SECONDS = '8';
 
 let helpdesks: TestHelpdesks;

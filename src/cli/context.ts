@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '../config/index.ts';
-import { createLogger, type Logger } from '../lib/logger.ts';
+import { bufferedStderr, createLogger, type Logger } from '../lib/logger.ts';
 
 export interface CliContext {
   config: Config;
@@ -17,7 +17,7 @@ export function context(kind: 'service' | 'command' = 'command'): CliContext {
     config,
     logger: createLogger({
       level: kind === 'service' || config.logLevel !== 'info' ? config.logLevel : 'warn',
-      destination: process.stderr,
+      destination: kind === 'service' ? bufferedStderr() : process.stderr,
     }),
   };
 }

@@ -1,12 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import { AppError, type AppErrorCode } from '../lib/app-error.ts';
 import { PROVIDER_IDS } from '../metrics/helpdesks.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { renderError } from './errors.ts';
-import { sameOriginWrites, securityHeaders } from './security.ts';
+import { responseHeaders, sameOriginWrites } from './security.ts';
 import { registerWebRoutes } from './web.ts';
 import { registerDocs } from './openapi.ts';
 import { nulIssues } from './validation.ts';
@@ -53,11 +52,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     },
   });
 
-  app.use('*', requestId({ headerName: 'X-Request-Id' }), async (c, next) => {
+  app.use('*', responseHeaders(deps.config.publicUrl), async (c, next) => {
     const start = performance.now();
     c.set('deps', deps);
     c.set('principal', null);
-    c.set('logger', deps.logger.child({ reqId: c.var.requestId }));
+    c.set('logger', deps.logger.child({ reqId: c.get('requestId') }));
     await next();
     // The sandbox's emulated helpdesks answer most calls of a demo: at info their lines would drown the API's.
     c.var.logger[c.req.path.startsWith('/_sandbox/') ? 'debug' : 'info'](
@@ -70,7 +69,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       'request',
     );
   });
-  app.use('*', securityHeaders(deps.config.publicUrl));
   app.use('*', sameOriginWrites(deps.config.publicUrl));
   const jsonLimit = bodyLimit({
     maxSize: 1024 * 1024,

@@ -238,6 +238,9 @@ describe('the dashboard in Chromium', () => {
 
     // An invite link for a member, opened by someone else in their own browser.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    // The timezone picker shows the workspace's own zone (UTC is not in the browser's list of zones).
+    const workspace = (await (await page.request.get(`${base}/workspace`)).json()) as { timezone: string };
+    await expect.poll(() => page.getByLabel(/^Timezone/).inputValue()).toBe(workspace.timezone);
     await page.getByLabel('Invite as').selectOption('member');
     await page.getByRole('button', { name: 'Create invite link' }).click();
     const link = await page.getByLabel(/^Invite link/).inputValue();

@@ -202,3 +202,18 @@ export const shortDate = (ymd: string) =>
 export function csatBand(v: number): 'good' | 'watch' | 'low' {
   return v >= 93 ? 'good' : v >= 90 ? 'watch' : 'low';
 }
+
+/**
+ * IANA timezones for a picker: UTC first (browsers' `Intl.supportedValuesOf` leaves it out, so a workspace on UTC
+ * would otherwise show the list's first zone as if it were chosen), and `current` when the list lacks it.
+ */
+export function timeZones(current?: string): string[] {
+  let zones: string[];
+  try {
+    zones = Intl.supportedValuesOf('timeZone');
+  } catch {
+    zones = ['Europe/London', 'America/New_York'];
+  }
+  const all = ['UTC', ...zones.filter((z) => z !== 'UTC')];
+  return current && !all.includes(current) ? [current, ...all] : all;
+}

@@ -6,7 +6,7 @@ import { api, ApiError, upload } from '../api.ts';
 import { Dialog } from '../components/dialog.tsx';
 import { Empty, ErrorState, Loading, Notice } from '../components/states.tsx';
 import { TableScroll } from '../components/table.tsx';
-import { dateTime, formatValue, METRICS } from '../format.ts';
+import { dateTime, formatValue, METRICS, timeZones } from '../format.ts';
 import { canWrite, useMe } from '../session.ts';
 
 interface FormatInfo {
@@ -17,13 +17,7 @@ interface FormatInfo {
   docUrl: string;
 }
 
-const ZONES = (() => {
-  try {
-    return Intl.supportedValuesOf('timeZone');
-  } catch {
-    return ['UTC', 'Europe/London', 'America/New_York'];
-  }
-})();
+const ZONES = timeZones();
 
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 

@@ -19,7 +19,7 @@ import { api } from '../api.ts';
 import { Dialog } from '../components/dialog.tsx';
 import { Empty, ErrorState, Loading, Notice } from '../components/states.tsx';
 import { TableScroll } from '../components/table.tsx';
-import { dateTime, relative } from '../format.ts';
+import { dateTime, relative, timeZones } from '../format.ts';
 import { canWrite, useMe } from '../session.ts';
 
 const EVENTS: WebhookEvent[] = [
@@ -95,13 +95,7 @@ function Workspace({ me }: { me: Me }) {
         void queries.invalidateQueries({ queryKey: [key] });
     },
   });
-  const zones = (() => {
-    try {
-      return Intl.supportedValuesOf('timeZone');
-    } catch {
-      return ['UTC'];
-    }
-  })();
+  const zones = timeZones(workspace.data?.timezone);
   return (
     <section aria-labelledby="ws">
       <h2 id="ws">Workspace</h2>

@@ -173,6 +173,4 @@ export const ProvidersResponseSchema = z
   .openapi('Providers');
 export type ProviderInfo = z.infer<typeof ProviderInfoSchema>;
 export type ConnectionInfo = z.infer<typeof ConnectionSchema>;
-// The audit log's contract is src/contracts/audit.ts; its DTO type stays importable from here.
-export type { AuditEventDto } from './audit.ts';
 export type ProviderId = z.infer<typeof ProviderIdSchema>;

@@ -3,9 +3,9 @@ import PgBoss from 'pg-boss';
 import { createPool, type Db } from '../db/client.ts';
 import { isDatabaseUnavailable } from '../db/health.ts';
 import type { Logger } from '../lib/logger.ts';
-import { QUEUES, type JobQueue, type QueueKey } from './catalog.ts';
+import { QUEUES, type JobMeta, type JobQueue, type QueueKey } from './catalog.ts';
 import type { WorkerDeps } from './deps.ts';
-import { HANDLERS, type JobMeta } from './handlers.ts';
+import { HANDLERS } from './handlers.ts';
 
 export interface Jobs {
   queue: JobQueue;

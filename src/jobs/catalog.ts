@@ -48,3 +48,8 @@ export type { JobQueue, QueueKey } from '../domain/queue.ts';
 export type JobPayload<K extends QueueKey> = JobPayloads[K];
 export type MetricsRefreshJob = JobPayload<'metricsRefresh'>;
 export type WebhookDeliverJob = JobPayload<'webhookDeliver'>;
+
+/** The pg-boss job a handler runs: its id stays the same when pg-boss retries it. */
+export interface JobMeta {
+  id: string;
+}

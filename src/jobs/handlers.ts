@@ -1,13 +1,8 @@
-import type { JobPayload, QueueKey } from './catalog.ts';
+import type { JobMeta, JobPayload, QueueKey } from './catalog.ts';
 import type { WorkerDeps } from './deps.ts';
 import { handleRefresh } from './refresh-handler.ts';
 import { handleFleetTick, handleRetention, handleTokenSweep } from './schedule-handler.ts';
 import { handleWebhookDelivery } from './webhook-handler.ts';
-
-/** The pg-boss job a handler runs: its id stays the same when pg-boss retries it. */
-export interface JobMeta {
-  id: string;
-}
 
 /** Queue → handler. Every queue in the catalog has exactly one. */
 export const HANDLERS: {

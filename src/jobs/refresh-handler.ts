@@ -1,7 +1,6 @@
 import { runRefresh } from '../domain/metrics.ts';
-import type { MetricsRefreshJob } from './catalog.ts';
+import type { JobMeta, MetricsRefreshJob } from './catalog.ts';
 import type { WorkerDeps } from './deps.ts';
-import type { JobMeta } from './handlers.ts';
 
 export async function handleRefresh(deps: WorkerDeps, job: MetricsRefreshJob, meta: JobMeta): Promise<void> {
   const refresh = await runRefresh(deps, job.refreshId, { jobId: meta.id });

@@ -12,6 +12,19 @@ const boolish = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' |
 
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 
+/** A comma-separated list of IP addresses or CIDRs, as a list. */
+const addressList = (message: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((n) => ipaddr.isValidCIDR(n) || ipaddr.isValid(n)), message);
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -47,18 +60,9 @@ const EnvSchema = z.object({
     .min(1)
     .max(7 * 24 * 60)
     .default(60),
-  DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: z
-    .string()
-    .default('')
-    .refine(
-      (v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .every((n) => ipaddr.isValidCIDR(n) || ipaddr.isValid(n)),
-      'must be comma-separated IP addresses or CIDRs (e.g. 127.0.0.1/32,10.0.0.0/8)',
-    ),
+  DESKPULSE_WEBHOOK_ALLOWED_NETWORKS: addressList(
+    'must be comma-separated IP addresses or CIDRs (e.g. 127.0.0.1/32,10.0.0.0/8)',
+  ),
   DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   DESKPULSE_DB_UNHEALTHY_AFTER_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
   DESKPULSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -66,18 +70,9 @@ const EnvSchema = z.object({
   DESKPULSE_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   DESKPULSE_SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
   DESKPULSE_SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
-  DESKPULSE_TRUSTED_PROXIES: z
-    .string()
-    .default('')
-    .refine(
-      (v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .every((n) => ipaddr.isValidCIDR(n) || ipaddr.isValid(n)),
-      'must be comma-separated IP addresses or CIDRs of the reverse proxies in front of Deskpulse',
-    ),
+  DESKPULSE_TRUSTED_PROXIES: addressList(
+    'must be comma-separated IP addresses or CIDRs of the reverse proxies in front of Deskpulse',
+  ),
   DESKPULSE_IMPORT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -256,9 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       manualRefreshWindowMinutes: e.DESKPULSE_MANUAL_REFRESH_WINDOW_MINUTES,
     },
     webhooks: {
-      allowedNetworks: e.DESKPULSE_WEBHOOK_ALLOWED_NETWORKS.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+      allowedNetworks: e.DESKPULSE_WEBHOOK_ALLOWED_NETWORKS,
       retryBaseSeconds: e.DESKPULSE_WEBHOOK_RETRY_BASE_SECONDS,
     },
     metricsToken: e.DESKPULSE_METRICS_TOKEN,
@@ -270,9 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         maxFailuresPerAccount: e.DESKPULSE_SIGNIN_MAX_FAILURES_PER_ACCOUNT,
         maxFailuresPerAddress: e.DESKPULSE_SIGNIN_MAX_FAILURES_PER_ADDRESS,
       },
-      trustedProxies: e.DESKPULSE_TRUSTED_PROXIES.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+      trustedProxies: e.DESKPULSE_TRUSTED_PROXIES,
     },
     health: { databaseUnhealthyAfterSeconds: e.DESKPULSE_DB_UNHEALTHY_AFTER_SECONDS },
   };

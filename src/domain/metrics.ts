@@ -28,6 +28,8 @@ export type RefreshFailure =
 export const BACKFILL_WEEKS = 12;
 /** The seed's promise: every connection refreshes hourly unless its interval is overridden (schedule.ts). */
 export const DEFAULT_INTERVAL_MINUTES = 60;
+/** A degraded connection (failing for days) is tried once a day until a success or a reconnect. */
+export const DEGRADED_INTERVAL_MINUTES = 24 * 60;
 const PROGRESS_WRITE_MS = 250;
 /** A running refresh beats this many times within its heartbeat timeout (DESKPULSE_REFRESH_HEARTBEAT_TIMEOUT_SECONDS). */
 const BEATS_PER_TIMEOUT = 4;
@@ -87,6 +89,12 @@ export async function requestRefresh(
       provider: input.provider,
       requestedBy: actorLabel(input.actor),
       historyWeeks: { backfillWeeks: BACKFILL_WEEKS },
+    });
+    // It stands in for the scheduled refresh when one is due (a new connection is due at once), instead of
+    // being followed by one within the minute.
+    await repo.takeDueSlot(trx, connection.id, new Date(), {
+      defaultInterval: DEFAULT_INTERVAL_MINUTES,
+      degradedInterval: DEGRADED_INTERVAL_MINUTES,
     });
     if (queue) await queue.send('metricsRefresh', { refreshId: refresh.id }, { trx });
     return { refresh, isNew: true };

@@ -17,13 +17,12 @@ import type { WorkspacePrincipal } from './roles.ts';
 import {
   BACKFILL_WEEKS,
   DEFAULT_INTERVAL_MINUTES,
+  DEGRADED_INTERVAL_MINUTES,
   failRefresh,
   retryPolicyOf,
   STALE_IN_FLIGHT_MS,
 } from './metrics.ts';
 
-/** A degraded connection (failing for days) is tried once a day until a success or a reconnect. */
-export const DEGRADED_INTERVAL_MINUTES = 24 * 60;
 export const MAX_INTERVAL_MINUTES = 24 * 60;
 const BATCH = 500;
 const MINUTE_MS = 60_000;

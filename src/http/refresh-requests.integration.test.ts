@@ -5,6 +5,7 @@ import { createDb, type DbHandle } from '../db/client.ts';
 import * as refreshes from '../db/repositories/refreshes.ts';
 import { insertTokenConnections } from '../db/repositories/connections/index.ts';
 import { newId } from '../domain/ids.ts';
+import { scheduleDue } from '../domain/schedule.ts';
 import { createApp } from './app.ts';
 import { createTestApp, seedWorkspace, type TestApp } from '../../test/helpers.ts';
 
@@ -136,6 +137,41 @@ describe('one refresh in flight per connection', () => {
     const { refreshId } = (await next.json()) as { refreshId: string };
     expect(refreshId).not.toBe(first.refreshId);
     expect((await refreshRows(workspace.id)).map((r) => r.trigger)).toEqual(['manual', 'schedule', 'manual']);
+  });
+});
+
+describe('a manual refresh and the schedule', () => {
+  const nextRefreshAt = async (workspaceId: string) =>
+    (
+      await t.deps.db
+        .selectFrom('helpdesk_connections')
+        .select('next_refresh_at')
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirstOrThrow()
+    ).next_refresh_at;
+
+  it('takes the place of the scheduled refresh that is due, and leaves a later slot alone', async () => {
+    const { workspace, keys } = await connected();
+    // A new connection is due at once: the scheduler would refresh it within the minute.
+    expect((await nextRefreshAt(workspace.id)).getTime()).toBeLessThanOrEqual(Date.now());
+    const before = Date.now();
+    const first = (await (await post(t.app, keys.admin)).json()) as { refreshId: string };
+    const moved = (await nextRefreshAt(workspace.id)).getTime();
+    expect(moved).toBeGreaterThanOrEqual(before + 59 * 60_000);
+    expect(moved).toBeLessThanOrEqual(Date.now() + 61 * 60_000);
+    // So the scheduler's tick right after queues nothing for it.
+    expect(await scheduleDue({ ...t.deps, jobs: t.deps.jobs }, new Date())).toEqual({ scheduled: 0 });
+    await refreshes.finishRefresh(t.deps.db, first.refreshId, { state: 'succeeded' });
+
+    // A slot not due yet stays where it is.
+    const later = new Date(Date.now() + 30 * 60_000);
+    await t.deps.db
+      .updateTable('helpdesk_connections')
+      .set({ next_refresh_at: later })
+      .where('workspace_id', '=', workspace.id)
+      .execute();
+    expect((await post(t.app, keys.admin)).status).toBe(202);
+    expect((await nextRefreshAt(workspace.id)).getTime()).toBe(later.getTime());
   });
 });
 

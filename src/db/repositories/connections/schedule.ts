@@ -22,6 +22,28 @@ export async function setRefreshInterval(
   return toConnection(row);
 }
 
+/**
+ * A manual refresh of a connection whose slot is due takes that slot's place: its next slot moves one interval on
+ * (the scheduler realigns it to the connection's offset when it next claims it). A slot not yet due is left alone.
+ */
+export async function takeDueSlot(
+  db: Db,
+  id: string,
+  now: Date,
+  minutes: { defaultInterval: number; degradedInterval: number },
+): Promise<void> {
+  await db
+    .updateTable('helpdesk_connections')
+    .set({
+      next_refresh_at: sql<Date>`${now}::timestamptz + make_interval(mins => case when status = 'degraded'
+        then ${minutes.degradedInterval}::int
+        else coalesce(refresh_interval_minutes, ${minutes.defaultInterval}::int) end)`,
+    })
+    .where('id', '=', id)
+    .where('next_refresh_at', '<=', now)
+    .execute();
+}
+
 export interface DueConnection {
   id: string;
   workspaceId: string;

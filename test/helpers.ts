@@ -160,6 +160,24 @@ export async function createTestApp(
   };
 }
 
+/**
+ * Another API process on the test's database: the same app with its own pool and its own better-auth, as a second
+ * `deskpulse serve` would have (in-process caches included). `config` replaces the test app's configuration.
+ */
+export function secondApiProcess(
+  t: TestApp,
+  config: Config = t.deps.config,
+): { app: ReturnType<typeof createApp>; close(): Promise<void> } {
+  const handle = createDb(t.deps.config.databaseUrl ?? '', { max: 5 });
+  const auth = createAuth({
+    pool: handle.pool,
+    secret: config.authSecret ?? '',
+    publicUrl: config.publicUrl,
+    logger: t.deps.logger,
+  });
+  return { app: createApp({ ...t.deps, db: handle.db, auth, config }), close: () => handle.close() };
+}
+
 /** The document is the same for every app of a run; each process builds its validator once. */
 let validator: Promise<ContractValidator> | undefined;
 const documentOf = async (app: { request(path: string): Response | Promise<Response> }) =>

@@ -72,6 +72,7 @@ describe('webhook target classification', () => {
   });
 
   it('checks IP-literal URLs without resolving anything', async () => {
+    // Classification only: nothing is resolved or sent, here or anywhere a test runs.
     await expect(checkWebhookTarget('https://1.1.1.1/hook', [])).resolves.toMatchObject({ ok: true });
     await expect(checkWebhookTarget('http://[::ffff:7f00:1]/', [])).resolves.toEqual({
       ok: false,

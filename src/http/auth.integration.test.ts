@@ -1,13 +1,17 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuth } from '../auth/better-auth.ts';
-import { createDb } from '../db/client.ts';
 import { accountHashOf } from '../domain/sign-in-guard.ts';
 import { createInvite } from '../domain/workspaces.ts';
-import { createApp } from './app.ts';
 import { UNKNOWN_ADDRESS } from './client-address.ts';
-import { createTestApp, seedWorkspace, signIn, uniqueEmail, type TestApp } from '../../test/helpers.ts';
+import {
+  createTestApp,
+  secondApiProcess,
+  seedWorkspace,
+  signIn,
+  uniqueEmail,
+  type TestApp,
+} from '../../test/helpers.ts';
 
 const PASSWORD = 'correct horse battery';
 const json = async <T = Record<string, unknown>>(res: Response) => (await res.json()) as T;
@@ -318,17 +322,10 @@ describe('sign-in abuse', () => {
   it('agrees across two API processes on real sockets, and trusts X-Forwarded-For only from a trusted proxy', async () => {
     await clear();
     const { owner } = await seedWorkspace(t);
-    // A second process: its own pool and better-auth on the same database.
-    const second = createDb(t.deps.config.databaseUrl ?? '', { max: 2 });
-    const auth2 = createAuth({
-      pool: second.pool,
-      secret: t.deps.config.authSecret ?? '',
-      publicUrl: t.deps.config.publicUrl,
-      logger: t.deps.logger,
-    });
     const proxied = { ...t.deps.config, auth: { ...t.deps.config.auth, trustedProxies: ['127.0.0.1'] } };
+    const second = secondApiProcess(t, proxied);
     const a = await listen(t.app);
-    const b = await listen(createApp({ ...t.deps, db: second.db, auth: auth2, config: proxied }));
+    const b = await listen(second.app);
     try {
       const statuses = [];
       for (let i = 0; i < 4; i++) {

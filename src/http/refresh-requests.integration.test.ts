@@ -1,13 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuth } from '../auth/better-auth.ts';
-import { createDb, type DbHandle } from '../db/client.ts';
 import * as refreshes from '../db/repositories/refreshes.ts';
 import { insertTokenConnections } from '../db/repositories/connections/index.ts';
 import { newId } from '../domain/ids.ts';
 import { scheduleDue } from '../domain/schedule.ts';
-import { createApp } from './app.ts';
-import { createTestApp, seedWorkspace, type TestApp } from '../../test/helpers.ts';
+import { createTestApp, secondApiProcess, seedWorkspace, type TestApp } from '../../test/helpers.ts';
 
 /**
  * `POST /integrations/:p/refresh` as scripts use it: repeated and concurrent requests, across two API processes
@@ -16,24 +13,17 @@ import { createTestApp, seedWorkspace, type TestApp } from '../../test/helpers.t
  * queued until the test finishes it.
  */
 let t: TestApp;
-let other: { app: ReturnType<typeof createApp>; handle: DbHandle };
+let other: ReturnType<typeof secondApiProcess>;
 
 beforeAll(async () => {
   t = await createTestApp(
     { DESKPULSE_MANUAL_REFRESH_LIMIT: '3', DESKPULSE_MANUAL_REFRESH_WINDOW_MINUTES: '60' },
     { worker: false },
   );
-  const handle = createDb(t.deps.config.databaseUrl ?? '', { max: 5 });
-  const auth = createAuth({
-    pool: handle.pool,
-    secret: t.deps.config.authSecret ?? '',
-    publicUrl: t.deps.config.publicUrl,
-    logger: t.deps.logger,
-  });
-  other = { app: createApp({ ...t.deps, db: handle.db, auth }), handle };
+  other = secondApiProcess(t);
 }, 60_000);
 afterAll(async () => {
-  await other.handle.close();
+  await other.close();
   await t.close();
 });
 
@@ -51,6 +41,22 @@ async function connected() {
     },
   ]);
   return seeded;
+}
+
+/** What the scheduler writes for the connection's current slot: a scheduled refresh, queued. */
+async function scheduleNow(workspaceId: string): Promise<string> {
+  const connection = await t.deps.db
+    .selectFrom('helpdesk_connections')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  const [id] = await refreshes.insertScheduledRefreshes(
+    t.deps.db,
+    [{ id: newId('ref'), connectionId: connection.id, workspaceId, provider: 'front', slot: new Date() }],
+    { backfillWeeks: 12, staleBefore: new Date(Date.now() - 86_400_000) },
+  );
+  if (!id) throw new Error('no scheduled refresh inserted');
+  return id;
 }
 
 function post(app: { request: typeof t.app.request }, key: string) {
@@ -109,28 +115,11 @@ describe('one refresh in flight per connection', () => {
     await refreshes.finishRefresh(t.deps.db, first.refreshId, { state: 'succeeded' });
 
     // A scheduled refresh holds the connection's place just the same.
-    const connection = await t.deps.db
-      .selectFrom('helpdesk_connections')
-      .select('id')
-      .where('workspace_id', '=', workspace.id)
-      .executeTakeFirstOrThrow();
-    const [scheduled] = await refreshes.insertScheduledRefreshes(
-      t.deps.db,
-      [
-        {
-          id: newId('ref'),
-          connectionId: connection.id,
-          workspaceId: workspace.id,
-          provider: 'front',
-          slot: new Date(),
-        },
-      ],
-      { backfillWeeks: 12, staleBefore: new Date(Date.now() - 86_400_000) },
-    );
+    const scheduled = await scheduleNow(workspace.id);
     const during = await post(t.app, keys.admin);
     expect(during.status).toBe(200);
     expect(await during.json()).toEqual({ refreshId: scheduled });
-    await refreshes.finishRefresh(t.deps.db, scheduled ?? '', { state: 'succeeded' });
+    await refreshes.finishRefresh(t.deps.db, scheduled, { state: 'succeeded' });
 
     const next = await post(t.app, keys.admin);
     expect(next.status).toBe(202);
@@ -201,30 +190,13 @@ describe('manual refresh limit', () => {
     expect(await refreshRows(workspace.id)).toHaveLength(3);
 
     // Scheduled refreshes do not count, and one in flight is answered whatever the count.
-    const connection = await t.deps.db
-      .selectFrom('helpdesk_connections')
-      .select('id')
-      .where('workspace_id', '=', workspace.id)
-      .executeTakeFirstOrThrow();
-    const [scheduled] = await refreshes.insertScheduledRefreshes(
-      t.deps.db,
-      [
-        {
-          id: newId('ref'),
-          connectionId: connection.id,
-          workspaceId: workspace.id,
-          provider: 'front',
-          slot: new Date(),
-        },
-      ],
-      { backfillWeeks: 12, staleBefore: new Date(Date.now() - 86_400_000) },
-    );
+    const scheduled = await scheduleNow(workspace.id);
     const during = await post(t.app, keys.admin);
     expect(during.status).toBe(200);
     expect(await during.json()).toEqual({ refreshId: scheduled });
 
     // Once the oldest manual refresh is outside the window, there is room for one more.
-    await refreshes.finishRefresh(t.deps.db, scheduled ?? '', { state: 'succeeded' });
+    await refreshes.finishRefresh(t.deps.db, scheduled, { state: 'succeeded' });
     const [oldest] = await refreshRows(workspace.id);
     await sql`update metric_refreshes set queued_at = now() - interval '61 minutes' where id = ${oldest?.id ?? ''}`.execute(
       t.deps.db,

@@ -19,6 +19,10 @@ export class ApiError extends Error {
   }
 }
 
+/** Any failure as an ApiError (a network error or a bug has no status: 0), for the pages to show. */
+export const asApiError = (e: unknown): ApiError =>
+  e instanceof ApiError ? e : new ApiError(0, 'error', e instanceof Error ? e.message : String(e));
+
 async function failure(res: Response): Promise<ApiError> {
   const body = (await res.json().catch(() => null)) as ErrorBody | null;
   const retry = res.headers.get('retry-after');

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { Notice } from './states.tsx';
 
 /*
  * A modal on the platform's own <dialog>: showModal() gives the focus trap, Escape, the inert page behind and
@@ -60,5 +61,40 @@ export function Dialog({
         </div>
       )}
     </dialog>
+  );
+}
+
+/** Are you sure? A destructive action behind Cancel, with the action's error shown in place. */
+export function Confirm({
+  open,
+  onOpenChange,
+  title,
+  description,
+  action,
+  onConfirm,
+  error,
+  pending = false,
+}: {
+  open: boolean;
+  onOpenChange: (o: boolean) => void;
+  title: string;
+  description?: string;
+  action: string;
+  onConfirm: () => void;
+  error: Error | null;
+  pending?: boolean;
+}) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title={title} {...(description ? { description } : {})}>
+      {error && <Notice tone="error">{error.message}</Notice>}
+      <div className="dialog-actions">
+        <button type="button" className="button button-quiet" onClick={() => onOpenChange(false)}>
+          Cancel
+        </button>
+        <button type="button" className="button button-danger" onClick={onConfirm} disabled={pending}>
+          {action}
+        </button>
+      </div>
+    </Dialog>
   );
 }

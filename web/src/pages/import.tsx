@@ -2,8 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent } from 'react';
 import { Link } from 'wouter';
 import type { ImportDto } from '../../../src/contracts/imports.ts';
-import { api, ApiError, upload } from '../api.ts';
-import { Dialog } from '../components/dialog.tsx';
+import { api, asApiError, upload, type ApiError } from '../api.ts';
+import { Confirm } from '../components/dialog.tsx';
 import { Empty, ErrorState, Loading, Notice } from '../components/states.tsx';
 import { TableScroll } from '../components/table.tsx';
 import { dateTime, formatValue, METRICS, timeZones } from '../format.ts';
@@ -158,26 +158,15 @@ function History({ writable }: { writable: boolean }) {
           </tbody>
         </table>
       </TableScroll>
-      <Dialog
+      <Confirm
         open={deleting !== null}
         onOpenChange={(o) => !o && setDeleting(null)}
         title="Delete this import?"
         description="Its numbers are removed; if it continued an earlier import of the same export, that one comes back."
-      >
-        {remove.error && <Notice tone="error">{remove.error.message}</Notice>}
-        <div className="dialog-actions">
-          <button type="button" className="button button-quiet" onClick={() => setDeleting(null)}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-danger"
-            onClick={() => deleting && remove.mutate(deleting.id)}
-          >
-            Delete import
-          </button>
-        </div>
-      </Dialog>
+        action="Delete import"
+        onConfirm={() => deleting && remove.mutate(deleting.id)}
+        error={remove.error}
+      />
     </>
   );
 }
@@ -222,7 +211,7 @@ export default function Import() {
         for (const key of ['imports', 'metrics', 'history', 'agents'])
           void queries.invalidateQueries({ queryKey: [key] });
     } catch (e) {
-      const err = e instanceof ApiError ? e : new ApiError(0, 'error', String(e));
+      const err = asApiError(e);
       setError(err);
       setResult(null);
       if (/timezone/i.test(err.message)) setNeedsZone(true);

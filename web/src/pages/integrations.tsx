@@ -4,7 +4,7 @@ import { useLocation } from 'wouter';
 import type { ConnectionInfo, ProviderInfo } from '../../../src/contracts/integrations.ts';
 import type { RefreshDto } from '../../../src/contracts/metrics.ts';
 import { api, ApiError } from '../api.ts';
-import { Dialog } from '../components/dialog.tsx';
+import { Confirm, Dialog } from '../components/dialog.tsx';
 import { ErrorState, Loading, Notice } from '../components/states.tsx';
 import { dateTime, relative } from '../format.ts';
 import { canWrite, useMe } from '../session.ts';
@@ -370,27 +370,16 @@ function Disconnect({ provider, onDone }: { provider: ProviderInfo; onDone: () =
       <button type="button" className="button button-danger" onClick={() => setOpen(true)}>
         Disconnect
       </button>
-      <Dialog
+      <Confirm
         open={open}
         onOpenChange={setOpen}
         title={`Disconnect ${provider.displayName}?`}
         description="Deskpulse revokes its access where the helpdesk allows it and deletes the stored credential. The numbers measured so far stay, marked disconnected."
-      >
-        {remove.error && <Notice tone="error">{remove.error.message}</Notice>}
-        <div className="dialog-actions">
-          <button type="button" className="button button-quiet" onClick={() => setOpen(false)}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-danger"
-            onClick={() => remove.mutate()}
-            disabled={remove.isPending}
-          >
-            Disconnect {provider.displayName}
-          </button>
-        </div>
-      </Dialog>
+        action={`Disconnect ${provider.displayName}`}
+        onConfirm={() => remove.mutate()}
+        error={remove.error}
+        pending={remove.isPending}
+      />
     </>
   );
 }

@@ -1,6 +1,6 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, asApiError } from '../api.ts';
 import { Loading, Notice } from '../components/states.tsx';
 import { useMe } from '../session.ts';
 
@@ -11,44 +11,39 @@ export default function Invite() {
   const queries = useQueryClient();
   const [mode, setMode] = useState<'sign-up' | 'sign-in'>('sign-up');
   const [form, setForm] = useState({ name: '', email: '', password: '' });
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const join = async () => {
-    await api('/invites/accept', { method: 'POST', json: { token } });
+  const enter = async () => {
     await queries.invalidateQueries();
     window.location.assign('/app/');
   };
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const accept = () => api('/invites/accept', { method: 'POST', json: { token } });
+  const signIn = () =>
+    api('/auth/sign-in', { method: 'POST', json: { email: form.email, password: form.password } });
+  // One runner for the page's three ways in, so they share the pending state and the error shown.
+  const action = useMutation({ mutationFn: (steps: () => Promise<void>) => steps() });
+  const error = action.error && asApiError(action.error);
+  const busy = action.isPending;
+  const join = () =>
+    action.mutate(async () => {
+      await accept();
+      await enter();
+    });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => {
+    action.mutate(async () => {
       if (mode === 'sign-up') {
         // A new account joins the invite's workspace as it signs up, but sign-up never signs in and
         // answers the same for an email that already had an account (docs/authentication.md). So sign
         // in with the same credentials, then accept: invite_used means sign-up already joined.
         await api('/auth/sign-up', { method: 'POST', json: { ...form, inviteToken: token } });
-        await api('/auth/sign-in', { method: 'POST', json: { email: form.email, password: form.password } });
-        try {
-          await join();
-        } catch (err) {
+        await signIn();
+        await accept().catch((err: unknown) => {
           if (!(err instanceof ApiError && err.code === 'invite_used')) throw err;
-          await queries.invalidateQueries();
-          window.location.assign('/app/');
-        }
+        });
       } else {
-        await api('/auth/sign-in', { method: 'POST', json: { email: form.email, password: form.password } });
-        await join();
+        await signIn();
+        await accept();
       }
+      await enter();
     });
   };
   if (!token) {
@@ -66,7 +61,7 @@ export default function Invite() {
         <h1>Join the workspace</h1>
         <p>You are signed in as {me.data.user?.email}.</p>
         {error && <Notice tone="error">{error.message}</Notice>}
-        <button type="button" className="button" disabled={busy} onClick={() => void run(join)}>
+        <button type="button" className="button" disabled={busy} onClick={join}>
           Accept the invite
         </button>
       </div>

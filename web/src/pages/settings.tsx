@@ -16,7 +16,7 @@ import type {
   WebhookEvent,
 } from '../../../src/contracts/webhooks.ts';
 import { api } from '../api.ts';
-import { Dialog } from '../components/dialog.tsx';
+import { Confirm, Dialog } from '../components/dialog.tsx';
 import { Empty, ErrorState, Loading, Notice } from '../components/states.tsx';
 import { TableScroll } from '../components/table.tsx';
 import { dateTime, relative, timeZones } from '../format.ts';
@@ -49,36 +49,6 @@ function Once({ label, value }: { label: string; value: string }) {
         </button>
       </div>
     </div>
-  );
-}
-
-function Confirm({
-  open,
-  onOpenChange,
-  title,
-  action,
-  onConfirm,
-  error,
-}: {
-  open: boolean;
-  onOpenChange: (o: boolean) => void;
-  title: string;
-  action: string;
-  onConfirm: () => void;
-  error: Error | null;
-}) {
-  return (
-    <Dialog open={open} onOpenChange={onOpenChange} title={title}>
-      {error && <Notice tone="error">{error.message}</Notice>}
-      <div className="dialog-actions">
-        <button type="button" className="button button-quiet" onClick={() => onOpenChange(false)}>
-          Cancel
-        </button>
-        <button type="button" className="button button-danger" onClick={onConfirm}>
-          {action}
-        </button>
-      </div>
-    </Dialog>
   );
 }
 

@@ -1,28 +1,20 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api.ts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, asApiError } from '../api.ts';
 import { Notice } from '../components/states.tsx';
 
 /** First run: no workspace exists yet, so the first visitor makes one and becomes its Owner. */
 export default function Setup() {
   const queries = useQueryClient();
   const [form, setForm] = useState({ workspaceName: '', name: '', email: '', password: '' });
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const setUp = useMutation({
+    mutationFn: async () => {
       await api('/setup', { method: 'POST', json: form });
       await queries.invalidateQueries();
       window.location.assign('/app/integrations');
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const error = setUp.error && asApiError(setUp.error);
   const field = (key: keyof typeof form) => ({
     value: form[key],
     onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }),
@@ -31,7 +23,13 @@ export default function Setup() {
     <div className="card narrow">
       <h1>Set up Deskpulse</h1>
       <p className="lede">Name your workspace and create its owner account. You can invite your team next.</p>
-      <form className="form" onSubmit={(e) => void submit(e)}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setUp.mutate();
+        }}
+      >
         <label className="field">
           <span>Workspace name</span>
           <input required maxLength={100} autoComplete="organization" {...field('workspaceName')} />
@@ -62,8 +60,8 @@ export default function Setup() {
             {error.details.map((d) => ` ${d.path}: ${d.message}.`)}
           </Notice>
         )}
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Setting up…' : 'Create workspace'}
+        <button type="submit" className="button" disabled={setUp.isPending}>
+          {setUp.isPending ? 'Setting up…' : 'Create workspace'}
         </button>
       </form>
     </div>

@@ -1,7 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useSearch } from 'wouter';
-import { api, ApiError } from '../api.ts';
+import { api, asApiError } from '../api.ts';
 import { Notice } from '../components/states.tsx';
 
 export default function SignIn() {
@@ -9,27 +9,25 @@ export default function SignIn() {
   const next = new URLSearchParams(useSearch()).get('next') ?? '/';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const signIn = useMutation({
+    mutationFn: async () => {
       await api('/auth/sign-in', { method: 'POST', json: { email, password } });
       await queries.invalidateQueries();
       // Only paths of the dashboard itself: never an address from the URL elsewhere.
       window.location.assign(`/app${next.startsWith('/') && !next.startsWith('//') ? next : '/'}`);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const error = signIn.error && asApiError(signIn.error);
   return (
     <div className="card narrow">
       <h1>Sign in to Deskpulse</h1>
-      <form className="form" onSubmit={(e) => void submit(e)}>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          signIn.mutate();
+        }}
+      >
         <label className="field">
           <span>Email</span>
           <input
@@ -59,8 +57,8 @@ export default function SignIn() {
                 : error.message}
           </Notice>
         )}
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <button type="submit" className="button" disabled={signIn.isPending}>
+          {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
       <p className="muted">New here? Ask an admin of your workspace for an invite link.</p>

@@ -233,6 +233,12 @@ describe('the dashboard in Chromium', () => {
       fileName: 'zendesk-export.csv',
     });
     await inspect(page, 'import', problems);
+    // Deleting an import asks first; Cancel leaves it.
+    await page.getByRole('button', { name: 'Delete', exact: true }).first().click();
+    await expect.poll(() => page.getByRole('dialog', { name: 'Delete this import?' }).count()).toBe(1);
+    await inspect(page, 'import-delete-dialog', problems);
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     await page.getByRole('link', { name: 'See the imported numbers on the overview' }).click();
     await expect.poll(() => page.getByLabel('Source').inputValue()).toMatch(/^src_/);
 
@@ -286,6 +292,8 @@ describe('the dashboard in Chromium', () => {
     // The owner disconnects Plain: its card goes back to not connected, its numbers stay, marked.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Integrations' }).click();
     await card('Plain').getByRole('button', { name: 'Disconnect' }).click();
+    await expect.poll(() => page.getByRole('dialog', { name: 'Disconnect Plain?' }).count()).toBe(1);
+    await inspect(page, 'integrations-disconnect-dialog', problems);
     await page.getByRole('dialog').getByRole('button', { name: 'Disconnect Plain' }).click();
     await expect.poll(() => card('Plain').getByText('Disconnected', { exact: true }).count()).toBe(1);
     const after = await metrics();

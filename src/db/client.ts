@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { dataChanged, mayWrite } from '../lib/data-epoch.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -26,7 +27,40 @@ const SOCKETS_CLOSED_WITHIN_MS = 5000;
  * still sees them and sends each one "terminating connection due to administrator command". The pool's own
  * `remove` event is emitted when a client has really ended, so `end()` waits for those.
  */
-export function createPool(config: pg.PoolConfig): ClosablePool {
+/**
+ * Moves the data epoch (src/lib/data-epoch.ts) when a statement that may write completes on `client`, whether it
+ * succeeded or not (a failed COMMIT may still have committed nothing, but counting it costs only a cache miss).
+ * Inside a transaction its COMMIT moves it again, so a read that loaded between the write and the commit is void.
+ * pg's `query` takes a string or a config and answers a promise, or calls a callback given last.
+ */
+function countWritesOf(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
+    if (typeof text !== 'string' || !mayWrite(text)) return query(...args);
+    const last = args.at(-1);
+    if (typeof last === 'function') {
+      args[args.length - 1] = (...result: unknown[]) => {
+        dataChanged();
+        return (last as (...a: unknown[]) => unknown)(...result);
+      };
+      return query(...args);
+    }
+    const answer = query(...args);
+    if (answer instanceof Promise) void answer.then(dataChanged, dataChanged);
+    else dataChanged();
+    return answer;
+  };
+}
+
+export function createPool(
+  config: pg.PoolConfig,
+  options: {
+    /** Whether its writes move the data epoch: the job queue's own tables are read by no cached route. */
+    countWrites?: boolean;
+  } = {},
+): ClosablePool {
   const pool = new pg.Pool(config);
   // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -37,6 +71,7 @@ export function createPool(config: pg.PoolConfig): ClosablePool {
     // transaction would be an unhandled 'error' event, which ends the process. The statement that follows fails
     // instead, and pg-pool drops the client when it is released (it is no longer queryable).
     client.on('error', () => undefined);
+    if (options.countWrites !== false) countWritesOf(client);
   });
   pool.on('remove', (client) => open.delete(client));
   let ended: Promise<void> | undefined;

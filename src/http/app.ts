@@ -52,24 +52,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     },
   });
 
-  app.use('*', responseHeaders(deps.config.publicUrl), async (c, next) => {
-    const start = performance.now();
-    c.set('deps', deps);
-    c.set('principal', null);
-    c.set('logger', deps.logger.child({ reqId: c.get('requestId') }));
-    await next();
-    // The sandbox's emulated helpdesks answer most calls of a demo: at info their lines would drown the API's.
-    c.var.logger[c.req.path.startsWith('/_sandbox/') ? 'debug' : 'info'](
-      {
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        durationMs: Math.round(performance.now() - start),
-      },
-      'request',
-    );
-  });
-  app.use('*', sameOriginWrites(deps.config.publicUrl));
+  const headers = responseHeaders(deps.config.publicUrl);
+  const writes = sameOriginWrites(deps.config.publicUrl);
   const jsonLimit = bodyLimit({
     maxSize: 1024 * 1024,
     onError: () => {
@@ -84,7 +68,37 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (method === 'POST' && c.req.path === '/imports') return next();
     return jsonLimit(c, next);
   };
-  app.use('*', limitBody);
+  // What every request goes through, as one middleware (each layer of Hono's chain costs a little on every
+  // request): the response headers, the request's deps and logger, the same-origin rule for writes, the body
+  // limit, then the access log line.
+  const frame: MiddlewareHandler<AppEnv> = (c, next) =>
+    headers(c, async () => {
+      const start = performance.now();
+      c.set('deps', deps);
+      c.set('principal', null);
+      const logger = deps.logger.child({ reqId: c.get('requestId') });
+      c.set('logger', logger);
+      try {
+        await writes(c, async () => {
+          await limitBody(c, next);
+        });
+      } catch (err) {
+        // As Hono's chain does for a layer that throws: the error contract's answer, then the log line with it.
+        c.res = renderError(err, c);
+      }
+      const path = c.req.path;
+      // The sandbox's emulated helpdesks answer most calls of a demo: at info their lines would drown the API's.
+      logger[path.startsWith('/_sandbox/') ? 'debug' : 'info'](
+        {
+          method: c.req.method,
+          path,
+          status: c.res.status,
+          durationMs: Math.round(performance.now() - start),
+        },
+        'request',
+      );
+    });
+  app.use('*', frame);
 
   registerSystemRoutes(app);
   registerAuthRoutes(app);
@@ -112,7 +126,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         const res = await emulator.fetch(c.req.raw);
         // The emulator answers in its helpdesk's shapes, but with this server's request id like every response.
         const answer = new Response(res.body, res);
-        answer.headers.set('X-Request-Id', c.var.requestId);
+        answer.headers.set('X-Request-Id', c.get('requestId'));
         return answer;
       });
     }

@@ -33,7 +33,7 @@ async function lookUpSession(
   c: Context<AppEnv>,
   requested: string | undefined,
 ): Promise<SessionLookup | undefined> {
-  const { db, auth } = c.var.deps;
+  const { db, auth } = c.get('deps');
   const session = await auth.api.getSession({ headers: c.req.raw.headers });
   if (!session) return undefined;
   const membership = requested
@@ -53,7 +53,7 @@ async function lookUpSession(
 }
 
 async function identify(c: Context<AppEnv>): Promise<Principal | null> {
-  const { db, auth } = c.var.deps;
+  const { db, auth } = c.get('deps');
   const authorization = c.req.header('authorization');
   if (authorization !== undefined) {
     const token = BEARER.exec(authorization)?.[1];
@@ -104,7 +104,7 @@ export function authorize(minRole: MinRole): MiddlewareHandler<AppEnv> {
 }
 
 export function principalOf(c: Context<AppEnv>): Principal {
-  const p = c.var.principal;
+  const p = c.get('principal');
   if (!p) throw new Error('principalOf used on a public route');
   return p;
 }

@@ -51,12 +51,12 @@ export function renderError(err: unknown, c: Context<AppEnv>): Response {
   else if (err instanceof HTTPException && err.status < 500) appError = fromHttpException(err);
   else if (isDatabaseUnavailable(err)) {
     // An outage, not a bug: the database monitor logs it once; the caller may retry (src/db/health.ts).
-    c.var.logger.debug({ err }, 'database unavailable');
+    c.get('logger').debug({ err }, 'database unavailable');
     appError = new AppError('not_ready', 'the database is unavailable; try again shortly');
   } else {
     // A bug: log it with the request id, answer generically (no stack, no internals, no secrets).
-    c.var.logger.error({ err }, 'unhandled error');
-    appError = new AppError('internal_error', `internal error (request id ${c.var.requestId})`);
+    c.get('logger').error({ err }, 'unhandled error');
+    appError = new AppError('internal_error', `internal error (request id ${c.get('requestId')})`);
   }
   const body = {
     error: {

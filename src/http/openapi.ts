@@ -107,7 +107,7 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
   });
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.openapi(openApiJson, (c) => {
-    document ??= app.getOpenAPI31Document(documentConfig(c.var.deps.config));
+    document ??= app.getOpenAPI31Document(documentConfig(c.get('deps').config));
     return c.json(document as unknown as { openapi: string }, 200);
   });
   // Served by web.ts (swagger-ui-dist, under the CSP); published here so the document lists it.

@@ -51,11 +51,14 @@ const policyOf = (key: QueueKey, leaseSeconds: number, startAfter?: Date) => ({
 export function startJobs(options: JobsOptions): Jobs {
   // pg-boss runs on a pool of ours (its `db` option) so that stop() can wait until every connection has really
   // closed (src/db/client.ts): the process stops its embedded Postgres right after.
-  const pool = createPool({
-    connectionString: options.databaseUrl,
-    max: Math.max(4, options.concurrency + 2),
-    application_name: 'pgboss',
-  });
+  const pool = createPool(
+    {
+      connectionString: options.databaseUrl,
+      max: Math.max(4, options.concurrency + 2),
+      application_name: 'pgboss',
+    },
+    { countWrites: false },
+  );
   const newBoss = () => {
     const b = new PgBoss({
       db: { executeSql: (text: string, values: unknown[]) => pool.pool.query(text, values) },

@@ -11,8 +11,18 @@ const SECRET_KEY =
   /(authorization|cookie|token|secret|password|passwd|api[-_]?key|^key$|private[-_]?key|client[-_]?secret|code_verifier)/i;
 const REDACTED = '[redacted]';
 
+/** Whether `value` is an object of plain values with no secret-looking name: most log lines, kept as they are. */
+function isClean(value: object): boolean {
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if ((v !== null && typeof v === 'object') || SECRET_KEY.test(k)) return false;
+  }
+  return true;
+}
+
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (depth === 0 && !Array.isArray(value) && !(value instanceof Error) && isClean(value)) return value;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   if (value instanceof Error) {
     return { type: value.name, message: value.message, stack: value.stack };

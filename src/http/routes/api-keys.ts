@@ -43,18 +43,18 @@ const revoke = defineRoute('admin', {
 export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(create, async (c) => {
     const { apiKey, secret } = await apiKeys.createApiKeyAs(
-      c.var.deps.db,
+      c.get('deps').db,
       workspacePrincipalOf(c),
       c.req.valid('json'),
     );
     return c.json({ ...toApiKeyDto(apiKey), key: secret }, 201);
   });
   app.openapi(list, async (c) => {
-    const keys = await apiKeys.listApiKeys(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
+    const keys = await apiKeys.listApiKeys(c.get('deps').db, workspacePrincipalOf(c).workspaceId);
     return c.json({ apiKeys: keys.map(toApiKeyDto) }, 200);
   });
   app.openapi(revoke, async (c) => {
-    await apiKeys.revokeApiKeyAs(c.var.deps.db, workspacePrincipalOf(c), c.req.valid('param').id);
+    await apiKeys.revokeApiKeyAs(c.get('deps').db, workspacePrincipalOf(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
 }

@@ -20,7 +20,7 @@ const audit = defineRoute('admin', {
 export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(audit, async (c) => {
     const q = c.req.valid('query');
-    const page = await listAudit(c.var.deps.db, workspacePrincipalOf(c).workspaceId, {
+    const page = await listAudit(c.get('deps').db, workspacePrincipalOf(c).workspaceId, {
       limit: q.limit,
       before: q.cursor ?? q.before,
       actions: q.action,

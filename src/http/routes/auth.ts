@@ -84,7 +84,7 @@ function signUpRefusal(status: number, code: string | undefined): Error {
 
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(signUp, async (c) => {
-    const { db, config, auth } = c.var.deps;
+    const { db, config, auth } = c.get('deps');
     const result = await signUpAccount({ db, config }, c.req.valid('json'), async (account) => {
       // With autoSignIn off better-auth answers a taken email like a new one (a made-up user, a password hashed
       // all the same, no cookie), so our answer cannot differ either.
@@ -97,9 +97,9 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(signIn, async (c) => {
-    const { db, config, auth } = c.var.deps;
+    const { db, config, auth } = c.get('deps');
     const credentials = c.req.valid('json');
-    const deps = { db, logger: c.var.logger };
+    const deps = { db, logger: c.get('logger') };
     const address = clientAddress(c, config.auth.trustedProxies);
     // Refused here (429) before any password hash is computed when the account or address is over its limit.
     const attempt = await beginSignIn(deps, config.auth.signIn, { email: credentials.email, address });
@@ -118,7 +118,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(signOut, async (c) => {
-    const res = await c.var.deps.auth.api.signOut({ headers: c.req.raw.headers, asResponse: true });
+    const res = await c.get('deps').auth.api.signOut({ headers: c.req.raw.headers, asResponse: true });
     for (const cookie of res.headers.getSetCookie()) c.header('set-cookie', cookie, { append: true });
     return c.body(null, 204);
   });

@@ -112,7 +112,7 @@ export function registerImportRoutes(app: OpenAPIHono<AppEnv>): void {
           requiredHeaders: [...f.required],
           docUrl: f.docUrl,
         })),
-        maxBytes: c.var.deps.config.imports.maxBytes,
+        maxBytes: c.get('deps').config.imports.maxBytes,
       },
       200,
     ),
@@ -121,12 +121,12 @@ export function registerImportRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(create, async (c) => {
     const caller = workspacePrincipalOf(c);
     const q = c.req.valid('query');
-    const { maxBytes } = c.var.deps.config.imports;
+    const { maxBytes } = c.get('deps').config.imports;
     const length = Number(c.req.header('content-length') ?? NaN);
     if (length > maxBytes) throw new AppError('payload_too_large', `the upload is over ${maxBytes} bytes`);
     const files = uploadedFiles(c.req.raw);
     const record = await imports.runImport(
-      { db: c.var.deps.db, jobs: c.var.deps.jobs, logger: c.var.logger, maxBytes },
+      { db: c.get('deps').db, jobs: c.get('deps').jobs, logger: c.get('logger'), maxBytes },
       {
         workspaceId: caller.workspaceId,
         actor: caller,
@@ -143,7 +143,7 @@ export function registerImportRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(list, async (c) => {
     const rows = await imports.listImports(
-      c.var.deps.db,
+      c.get('deps').db,
       workspacePrincipalOf(c).workspaceId,
       c.req.valid('query').limit,
     );
@@ -152,7 +152,7 @@ export function registerImportRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(get, async (c) => {
     const record = await imports.findImport(
-      c.var.deps.db,
+      c.get('deps').db,
       workspacePrincipalOf(c).workspaceId,
       c.req.valid('param').id,
     );
@@ -162,7 +162,7 @@ export function registerImportRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(remove, async (c) => {
     const caller = workspacePrincipalOf(c);
     await imports.deleteImport(
-      c.var.deps,
+      c.get('deps'),
       { workspaceId: caller.workspaceId, actor: caller },
       c.req.valid('param').id,
     );

@@ -24,18 +24,19 @@ import type { ProviderId } from '../../metrics/helpdesks.ts';
 import { workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
+import { cachedJson } from '../read-cache.ts';
 
 /** The connection as the API shows it: never a token; its schedule as the scheduler sees it. */
 export const connectionDto = (c: connections.Connection) =>
   toConnectionDto(c, { effectiveMinutes: intervalOf(c), minMinutes: minIntervalOf(c.provider) });
 
 export const connectionsDepsOf = (c: Context<AppEnv>): connections.ConnectionsDeps => {
-  const d = c.var.deps;
+  const d = c.get('deps');
   return {
     db: d.db,
     keyring: d.keyring,
     config: d.config,
-    logger: c.var.logger,
+    logger: c.get('logger'),
     resolve: d.resolveProvider,
     jobs: d.jobs,
   };
@@ -163,7 +164,7 @@ const catalog = defineRoute('member', {
  * that could carry helpdesk text (the page says what each code means).
  */
 function dashboardRedirect(c: Context<AppEnv>, provider: ProviderId, outcome: { error?: string }) {
-  const url = new URL(c.var.deps.config.publicUrl);
+  const url = new URL(c.get('deps').config.publicUrl);
   url.pathname = '/app/integrations';
   url.searchParams.set('integration', provider);
   url.searchParams.set('status', outcome.error ? 'error' : 'connected');
@@ -180,11 +181,14 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
     const { $schema: _dialect, ...schema } = z.toJSONSchema(body, { io: 'input' });
     registry.registerComponent('schemas', tokenBodyComponentName(id), schema as SchemaComponent);
   }
-  app.openapi(catalog, (c) => c.json({ providers: providerCatalog(c.var.deps.resolveProvider) }, 200));
+  app.openapi(catalog, (c) => c.json({ providers: providerCatalog(c.get('deps').resolveProvider) }, 200));
 
-  app.openapi(list, async (c) => {
-    const rows = await connections.listConnections(c.var.deps, workspacePrincipalOf(c).workspaceId);
-    return c.json({ connections: rows.map(connectionDto) }, 200);
+  app.openapi(list, (c) => {
+    const { workspaceId } = workspacePrincipalOf(c);
+    return cachedJson(c, `connections\n${workspaceId}`, async () => {
+      const rows = await connections.listConnections(c.get('deps'), workspaceId);
+      return { connections: rows.map(connectionDto) };
+    });
   });
 
   app.openapi(remove, async (c) => {
@@ -244,10 +248,10 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
     const q = c.req.valid('query');
     if (q.error) return dashboardRedirect(c, provider, { error: q.error });
     if (!q.code || !q.state) return dashboardRedirect(c, provider, { error: 'invalid_callback' });
-    const { db, auth } = c.var.deps;
+    const { db, auth } = c.get('deps');
     const session = await auth.api.getSession({ headers: c.req.raw.headers });
     if (!session) return dashboardRedirect(c, provider, { error: 'not_signed_in' });
-    const workspaceId = await connections.workspaceOfState(c.var.deps, q.state);
+    const workspaceId = await connections.workspaceOfState(c.get('deps'), q.state);
     const membership = workspaceId ? await findMembership(db, workspaceId, session.user.id) : undefined;
     if (!workspaceId || !membership) return dashboardRedirect(c, provider, { error: 'invalid_state' });
     if (!hasRole(membership.role, 'admin')) return dashboardRedirect(c, provider, { error: 'forbidden' });
@@ -269,7 +273,7 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
       return dashboardRedirect(c, provider, {});
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      c.var.logger.info({ provider, code: e.code }, 'oauth callback failed');
+      c.get('logger').info({ provider, code: e.code }, 'oauth callback failed');
       return dashboardRedirect(c, provider, { error: e.code });
     }
   });

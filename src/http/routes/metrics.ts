@@ -24,6 +24,7 @@ import { workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
 import { connectionsDepsOf } from './integrations.ts';
+import { cachedJson } from '../read-cache.ts';
 
 const refresh = defineRoute('admin', {
   method: 'post',
@@ -120,14 +121,14 @@ export function registerMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
     const { refresh: r, isNew } = await metrics.requestRefresh(
       connectionsDepsOf(c),
       { workspaceId: caller.workspaceId, provider, actor: caller },
-      { queue: c.var.deps.jobs },
+      { queue: c.get('deps').jobs },
     );
     return isNew ? c.json({ refreshId: r.id }, 202) : c.json({ refreshId: r.id }, 200);
   });
 
   app.openapi(getRefresh, async (c) => {
     const r = await metrics.findRefresh(
-      c.var.deps.db,
+      c.get('deps').db,
       c.req.valid('param').id,
       workspacePrincipalOf(c).workspaceId,
     );
@@ -135,33 +136,35 @@ export function registerMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
     return c.json(toRefreshDto(r), 200);
   });
 
-  app.openapi(current, async (c) => {
-    const rows = await listCurrent(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
-    return c.json(toMetricsResponse(rows), 200);
+  app.openapi(current, (c) => {
+    const { workspaceId } = workspacePrincipalOf(c);
+    return cachedJson(c, `metrics\n${workspaceId}`, async () =>
+      toMetricsResponse(await listCurrent(c.get('deps').db, workspaceId)),
+    );
   });
 
-  app.openapi(history, async (c) => {
-    const { timezone, rows } = await listHistory(
-      c.var.deps.db,
-      workspacePrincipalOf(c).workspaceId,
-      c.req.valid('query').weeks,
-    );
-    return c.json(toHistoryResponse(timezone, rows), 200);
+  app.openapi(history, (c) => {
+    const { workspaceId } = workspacePrincipalOf(c);
+    const { weeks } = c.req.valid('query');
+    return cachedJson(c, `history\n${workspaceId}\n${weeks}`, async () => {
+      const { timezone, rows } = await listHistory(c.get('deps').db, workspaceId, weeks);
+      return toHistoryResponse(timezone, rows);
+    });
   });
 
   app.openapi(agents, async (c) => {
-    const rows = await listCurrent(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
+    const rows = await listCurrent(c.get('deps').db, workspacePrincipalOf(c).workspaceId);
     return c.json(toAgentsResponse(rows), 200);
   });
 
   app.openapi(getWorkspace, async (c) => {
-    const ws = await findWorkspace(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
+    const ws = await findWorkspace(c.get('deps').db, workspacePrincipalOf(c).workspaceId);
     if (!ws) throw new AppError('not_found', 'workspace not found');
     return c.json(toWorkspaceDto(ws), 200);
   });
 
   app.openapi(patchWorkspace, async (c) => {
-    const ws = await updateWorkspaceAs(c.var.deps.db, workspacePrincipalOf(c), c.req.valid('json'));
+    const ws = await updateWorkspaceAs(c.get('deps').db, workspacePrincipalOf(c), c.req.valid('json'));
     return c.json(toWorkspaceDto(ws), 200);
   });
 }

@@ -175,8 +175,8 @@ export function registerPrometheusRoutes(app: OpenAPIHono<AppEnv>): void {
     description: 'DESKPULSE_METRICS_TOKEN, for `GET /metrics/prometheus` only (not a workspace API key)',
   });
   app.openapi(prometheus, async (c) => {
-    checkMetricsAccess(c, c.var.deps.config.metricsToken);
-    const body = await prometheusText(c.var.deps.db, c.var.logger);
+    checkMetricsAccess(c, c.get('deps').config.metricsToken);
+    const body = await prometheusText(c.get('deps').db, c.get('logger'));
     return c.text(body, 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE });
   });
 }

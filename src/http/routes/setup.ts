@@ -36,11 +36,11 @@ const setup = defineRoute('public', {
 
 export function registerSetupRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(status, async (c) =>
-    c.json({ needed: !(await isSetUp(c.var.deps.db)), signUp: c.var.deps.config.signUp }, 200),
+    c.json({ needed: !(await isSetUp(c.get('deps').db)), signUp: c.get('deps').config.signUp }, 200),
   );
 
   app.openapi(setup, async (c) => {
-    const { db, auth } = c.var.deps;
+    const { db, auth } = c.get('deps');
     const body = c.req.valid('json');
     await assertNotSetUp(db);
     // The one password policy (src/domain/passwords.ts), as for sign-up and `deskpulse workspace create`.

@@ -47,14 +47,14 @@ const readyz = defineRoute('public', {
 
 export function registerSystemRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(healthz, (c) => {
-    const { databaseHealth, config } = c.var.deps;
+    const { databaseHealth, config } = c.get('deps');
     const problem =
       databaseHealth && livenessProblem(databaseHealth(), config.health.databaseUnhealthyAfterSeconds);
     if (problem) throw new AppError('not_ready', problem);
     return c.json({ status: 'ok' as const }, 200);
   });
   app.openapi(readyz, async (c) => {
-    const reason = await notReadyReason(c.var.deps.db);
+    const reason = await notReadyReason(c.get('deps').db);
     if (reason) throw new AppError('not_ready', reason);
     return c.json({ status: 'ready' as const }, 200);
   });

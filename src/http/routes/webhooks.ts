@@ -58,23 +58,23 @@ const deliveries = defineRoute('admin', {
 export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(create, async (c) => {
     const { endpoint, secret } = await webhooks.registerWebhook(
-      c.var.deps,
+      c.get('deps'),
       workspacePrincipalOf(c),
       c.req.valid('json'),
     );
     return c.json({ ...toWebhookDto(endpoint), secret }, 201);
   });
   app.openapi(list, async (c) => {
-    const all = await webhooks.listWebhooks(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
+    const all = await webhooks.listWebhooks(c.get('deps').db, workspacePrincipalOf(c).workspaceId);
     return c.json({ webhooks: all.map(toWebhookDto) }, 200);
   });
   app.openapi(remove, async (c) => {
-    await webhooks.deleteWebhookAs(c.var.deps.db, workspacePrincipalOf(c), c.req.valid('param').id);
+    await webhooks.deleteWebhookAs(c.get('deps').db, workspacePrincipalOf(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
   app.openapi(deliveries, async (c) => {
     const list = await webhooks.listWebhookDeliveries(
-      c.var.deps.db,
+      c.get('deps').db,
       workspacePrincipalOf(c).workspaceId,
       c.req.valid('param').id,
       c.req.valid('query').limit,

@@ -20,6 +20,7 @@ import * as workspaces from '../../domain/workspaces.ts';
 import { principalOf, sessionUserOf, workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
+import { cachedJson } from '../read-cache.ts';
 
 const me = defineRoute('authenticated', {
   method: 'get',
@@ -118,25 +119,25 @@ const acceptInvite = defineRoute(
 );
 
 export function registerWorkspaceRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(me, async (c) => {
+  app.openapi(me, (c) => {
     const p = principalOf(c);
-    const { db } = c.var.deps;
-    const user = p.userId ? await workspaces.findUser(db, p.userId) : undefined;
-    const ws = p.workspaceId ? await workspaces.findWorkspace(db, p.workspaceId) : undefined;
-    return c.json(
-      {
+    const { db } = c.get('deps');
+    // Everything the answer shows of the caller is in the key.
+    return cachedJson(c, ['me', p.kind, p.userId, p.workspaceId, p.role].join('\n'), async () => {
+      const user = p.userId ? await workspaces.findUser(db, p.userId) : undefined;
+      const ws = p.workspaceId ? await workspaces.findWorkspace(db, p.workspaceId) : undefined;
+      return {
         user: user ? { id: user.id, email: user.email, name: user.name } : null,
         workspace: ws ? { id: ws.id, name: ws.name } : null,
         role: p.role,
         via: p.kind,
-      },
-      200,
-    );
+      };
+    });
   });
 
   app.openapi(createWorkspace, async (c) => {
     const { userId } = sessionUserOf(c);
-    const ws = await workspaces.createWorkspace(c.var.deps.db, {
+    const ws = await workspaces.createWorkspace(c.get('deps').db, {
       name: c.req.valid('json').name,
       ownerUserId: userId,
     });
@@ -144,14 +145,14 @@ export function registerWorkspaceRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(listMembers, async (c) => {
-    const members = await workspaces.listMembers(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
+    const members = await workspaces.listMembers(c.get('deps').db, workspacePrincipalOf(c).workspaceId);
     return c.json({ members: members.map(toMemberDto) }, 200);
   });
 
   app.openapi(updateMember, async (c) => {
     const { userId } = c.req.valid('param');
     await workspaces.changeMemberRole(
-      c.var.deps.db,
+      c.get('deps').db,
       workspacePrincipalOf(c),
       userId,
       c.req.valid('json').role,
@@ -160,33 +161,33 @@ export function registerWorkspaceRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(removeMember, async (c) => {
-    await workspaces.removeMember(c.var.deps.db, workspacePrincipalOf(c), c.req.valid('param').userId);
+    await workspaces.removeMember(c.get('deps').db, workspacePrincipalOf(c), c.req.valid('param').userId);
     return c.body(null, 204);
   });
 
   app.openapi(createInvite, async (c) => {
     const { invite, token } = await workspaces.createInvite(
-      c.var.deps.db,
+      c.get('deps').db,
       workspacePrincipalOf(c),
       c.req.valid('json'),
     );
-    const url = `${c.var.deps.config.publicUrl}/invite#token=${token}`;
+    const url = `${c.get('deps').config.publicUrl}/invite#token=${token}`;
     return c.json({ ...toInviteDto(invite), token, url }, 201);
   });
 
   app.openapi(listInvites, async (c) => {
-    const invites = await workspaces.listInvites(c.var.deps.db, workspacePrincipalOf(c).workspaceId);
+    const invites = await workspaces.listInvites(c.get('deps').db, workspacePrincipalOf(c).workspaceId);
     return c.json({ invites: invites.map(toInviteDto) }, 200);
   });
 
   app.openapi(revokeInvite, async (c) => {
-    await workspaces.revokeInvite(c.var.deps.db, workspacePrincipalOf(c), c.req.valid('param').id);
+    await workspaces.revokeInvite(c.get('deps').db, workspacePrincipalOf(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
 
   app.openapi(acceptInvite, async (c) => {
     const { userId, email } = sessionUserOf(c);
-    const { workspace, role } = await workspaces.acceptInvite(c.var.deps.db, {
+    const { workspace, role } = await workspaces.acceptInvite(c.get('deps').db, {
       token: c.req.valid('json').token,
       userId,
       email,

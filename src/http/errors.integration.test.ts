@@ -50,6 +50,32 @@ describe('error contract', () => {
     ]);
   });
 
+  it('answers query parameters on a route that takes none with 400 invalid_query, one detail each', async () => {
+    const unknown = {
+      error: {
+        code: 'invalid_query',
+        message: 'invalid request query',
+        details: [
+          { path: 'x', message: 'unknown field' },
+          { path: 'y', message: 'unknown field' },
+        ],
+      },
+    };
+    for (const [path, key] of [
+      ['/healthz?x=1&y', undefined],
+      ['/me?x=1&y=2', keys.member],
+      ['/metrics?x=&y=%00', keys.member],
+    ] as const) {
+      const res = await t.request(path, { key });
+      expect(res.status, path).toBe(400);
+      expect(await res.json(), path).toEqual(unknown);
+    }
+    // The caller is identified first: a stranger learns nothing about the route's parameters.
+    expect((await t.request('/me?x=1')).status).toBe(401);
+    // A bare `?` is no parameter.
+    expect((await t.request('/healthz?')).status).toBe(200);
+  });
+
   it('rejects an out-of-range enum with its path', async () => {
     const res = await t.request('/apikeys', {
       method: 'POST',

@@ -11,7 +11,7 @@
  * loads only those rows.
  * Run: `npm run build && npm run bench:api` (the server is the compiled dist/).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -88,6 +88,25 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
   };
 }
 
+/**
+ * On a machine of two or more cores, the server under load (bare or Deskpulse, with Deskpulse's Postgres) runs on
+ * the last core and this process (autocannon) on the first, where `taskset` exists: each side keeps a core of its
+ * own instead of being moved between them, which is most of the run-to-run noise on a small machine.
+ * BENCH_PIN=0 leaves scheduling to the kernel.
+ */
+const pinned = (() => {
+  if (process.argv[2] === 'bare' || process.env.BENCH_PIN === '0' || os.cpus().length < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+    return String(os.cpus().length - 1);
+  } catch {
+    return undefined;
+  }
+})();
+/** `command args…`, on the server's core when pinned. */
+const onServerCore = (args: string[]): [string, string[]] =>
+  pinned ? ['taskset', ['-c', pinned, process.execPath, ...args]] : [process.execPath, args];
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const medianOf = (runs: Load[]): Load => ({
   rps: median(runs.map((r) => r.rps)),
@@ -122,7 +141,7 @@ async function main(): Promise<void> {
   const logFile = path.join(dataDir, 'serve.log');
   const logFd = openSync(logFile, 'a');
   try {
-    server = spawn(process.execPath, [...serveArgs, 'serve'], {
+    server = spawn(...onServerCore([...serveArgs, 'serve']), {
       env,
       stdio: ['ignore', 'ignore', logFd],
     });
@@ -217,7 +236,7 @@ async function main(): Promise<void> {
     }
 
     const barePort = await freePort();
-    bare = spawn(process.execPath, ['--import', 'tsx', SELF, 'bare', String(barePort)], {
+    bare = spawn(...onServerCore(['--import', 'tsx', SELF, 'bare', String(barePort)]), {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     bare.stdin?.end(JSON.stringify(canned));
@@ -242,7 +261,7 @@ async function main(): Promise<void> {
 
     const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
     console.log(
-      `bench/api — autocannon, ${connections} connections, median of ${rounds} × ${seconds} s per path, ${os.cpus().length} cores, node ${process.version}, load average ${loadBefore.toFixed(1)} → ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
+      `bench/api — autocannon, ${connections} connections, median of ${rounds} × ${seconds} s per path, ${os.cpus().length} cores${pinned ? ` (server on core ${pinned}, load on core 0)` : ''}, node ${process.version}, load average ${loadBefore.toFixed(1)} → ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
     );
     const header = ['path', 'bare req/s', 'req/s', 'ratio', 'goal', 'p50', 'p99', 'bare p99', 'met'];
     const table = rows.map((r) => {

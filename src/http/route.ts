@@ -1,4 +1,5 @@
-import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { MinRole } from '../domain/roles.ts';
 import { ErrorResponseSchema } from '../contracts/common.ts';

@@ -21,13 +21,6 @@ export interface ClosablePool {
 const SOCKETS_CLOSED_WITHIN_MS = 5000;
 
 /**
- * A pg pool that can be closed for good before its Postgres stops. pg-pool's `end()` resolves once it has asked
- * its idle clients to end, not once they have (`_pulseQueue` and `_remove` in
- * https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js): a server stopped right after
- * still sees them and sends each one "terminating connection due to administrator command". The pool's own
- * `remove` event is emitted when a client has really ended, so `end()` waits for those.
- */
-/**
  * Moves the data epoch (src/lib/data-epoch.ts) when a statement that may write completes on `client`, whether it
  * succeeded or not (a failed COMMIT may still have committed nothing, but counting it costs only a cache miss).
  * Inside a transaction its COMMIT moves it again, so a read that loaded between the write and the commit is void.
@@ -54,6 +47,13 @@ function countWritesOf(client: pg.PoolClient): void {
   };
 }
 
+/**
+ * A pg pool that can be closed for good before its Postgres stops. pg-pool's `end()` resolves once it has asked
+ * its idle clients to end, not once they have (`_pulseQueue` and `_remove` in
+ * https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js): a server stopped right after
+ * still sees them and sends each one "terminating connection due to administrator command". The pool's own
+ * `remove` event is emitted when a client has really ended, so `end()` waits for those.
+ */
 export function createPool(
   config: pg.PoolConfig,
   options: {

@@ -1,5 +1,4 @@
-import type { z } from '@hono/zod-openapi';
-import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import { createRoute, type RouteConfig, type z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { MinRole } from '../domain/roles.ts';
 import { ErrorResponseSchema } from '../contracts/common.ts';

@@ -7,7 +7,9 @@
  *    streaming the file over HTTP on loopback, timed until the answer (parse, validate, de-duplicate, store the
  *    digest, fold, commit), and the server's peak RSS (VmHWM) for the whole run.
  * Goals: import throughput ≥ 50 % of the fastest raw parse; peak RSS < 150 MB and flat from 100k to 1M rows.
- * BENCH_ROWS=100000,1000000 sets the sizes.
+ * BENCH_ROWS=100000,1000000 sets the sizes; BENCH_CPU_PROF=<dir> runs each server under `node --cpu-prof` and
+ * leaves the profiles there.
+ * Run: `npm run build && npm run bench:csv` (the server is the compiled dist/).
  */
 import { execFile, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -174,7 +176,9 @@ async function importOnce(
   await chmod(dataDir, 0o755);
   const port = await freePort();
   const env = { ...process.env, DESKPULSE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
-  const server = spawn(process.execPath, [BIN, 'serve'], { env, stdio: 'ignore' });
+  const profDir = process.env.BENCH_CPU_PROF;
+  const profArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
+  const server = spawn(process.execPath, [...profArgs, BIN, 'serve'], { env, stdio: 'ignore' });
   try {
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {

@@ -3,6 +3,7 @@ import { createGunzip } from 'node:zlib';
 import { Unzip, UnzipInflate } from 'fflate';
 import Papa from 'papaparse';
 import { isValidTimezone } from '../metrics/weeks.ts';
+import { scanRecords } from './csv-scan.ts';
 import { RowRejected } from '../metrics/import-values.ts';
 import {
   ImportFileError,
@@ -116,6 +117,13 @@ class CsvPart {
   private reader: PartReader | undefined;
   private columns = 0;
   private line = 1;
+  private delimiter = 44;
+  private crlf = false;
+  /** One array for every record the fast path reads (the format's row reader keeps no reference to it). */
+  private fields: string[] = [];
+  /** The columns the format looked up by name: the only ones the fast path copies out of the text. */
+  private wanted = new Uint8Array(0);
+  private readonly onRecord = () => this.row(this.fields);
 
   constructor(
     private readonly name: string,
@@ -161,7 +169,10 @@ class CsvPart {
       throw new ImportFileError('empty_file', `${this.name} is empty: there is no header row`);
     }
     const newline = first.endsWith('\r') ? '\r\n' : '\n';
-    this.parser = new Papa.Parser({ delimiter: delimiterOf(first), newline, quoteChar: '"' });
+    const delimiter = delimiterOf(first);
+    this.delimiter = delimiter.charCodeAt(0);
+    this.crlf = newline === '\r\n';
+    this.parser = new Papa.Parser({ delimiter, newline, quoteChar: '"' });
     const head = this.head;
     this.head = '';
     this.parse(head, final);
@@ -169,7 +180,18 @@ class CsvPart {
 
   private parse(text: string, final: boolean): void {
     const parser = this.parser as Papa.Parser;
-    const input = this.partial + text;
+    let input = this.partial + text;
+    // Once the header is known, well-formed records take the fast path (csv-scan.ts); from the first record it
+    // does not read on, papaparse reads the rest of this text, as it reads every record of a malformed file.
+    if (this.reader !== undefined && this.columns >= 2) {
+      const { delimiter, crlf, columns, wanted, fields } = this;
+      const stop = scanRecords(input, 0, delimiter, crlf, columns, wanted, fields, this.onRecord);
+      if (!stop.anomaly && !final) {
+        this.partial = input.slice(stop.at);
+        return;
+      }
+      input = input.slice(stop.at);
+    }
     // The low-level parser is typed `any`; its result is `{ data, errors, meta: { cursor } }`.
     const results = parser.parse(input, 0, !final) as {
       data: string[][];
@@ -198,7 +220,16 @@ class CsvPart {
         throw new ImportFileError('malformed_csv', `${this.name} has over ${MAX_COLUMNS} columns`);
       }
       this.columns = fields.length;
-      this.reader = this.read.bind(headerOf(fields), this.name);
+      this.fields = fields.map(() => '');
+      const header = headerOf(fields);
+      const wanted = (this.wanted = new Uint8Array(fields.length));
+      // A format finds each column it reads by name (as it binds the part): those are the wanted ones.
+      const index = (name: string) => {
+        const i = header.index(name);
+        if (i >= 0) wanted[i] = 1;
+        return i;
+      };
+      this.reader = this.read.bind({ ...header, index }, this.name);
       return;
     }
     this.line++;

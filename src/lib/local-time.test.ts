@@ -1,3 +1,4 @@
+import { tzOffset } from '@date-fns/tz';
 import { describe, expect, it } from 'vitest';
 import { parseTimestamp } from './local-time.ts';
 
@@ -29,5 +30,36 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('2026-11-18 25:00', 'UTC')).toBe('invalid');
     expect(parseTimestamp('yesterday', 'UTC')).toBe('invalid');
     expect(parseTimestamp('2026-11-18T15:30:07+01', null)).toBe('invalid');
+  });
+
+  it('converts every local hour as a lookup per hour would, in zones with odd transitions', () => {
+    // The per-hour conversion the day cache stands in for: the offset found at the hour's start, for all of it.
+    const perHour = (timezone: string, local: number) => {
+      const at = (t: number) => tzOffset(timezone, new Date(t)) * 60_000;
+      const hour = local - (local % 3_600_000);
+      let offset = at(hour - at(hour));
+      const again = at(hour - offset);
+      if (again !== offset) offset = Math.max(offset, again);
+      return local - offset;
+    };
+    const text = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+    const zones = [
+      'America/New_York',
+      'Europe/London',
+      'Australia/Lord_Howe',
+      'America/Havana',
+      'Asia/Kolkata',
+    ];
+    for (const timezone of zones) {
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 3_600_000) {
+        for (const local of [t, t + 59 * 60_000]) {
+          expect([timezone, text(local), parseTimestamp(text(local), timezone)]).toEqual([
+            timezone,
+            text(local),
+            perHour(timezone, local),
+          ]);
+        }
+      }
+    }
   });
 });

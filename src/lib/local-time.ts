@@ -29,20 +29,45 @@ function number(s: string, from: number, length: number): number {
   return n;
 }
 
-/** Offsets of a timezone by local hour, so a million timestamps cost a few hundred Intl lookups. */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** UTC offsets span −12 h to +14 h: a local day's instants, and every instant its conversion looks at, lie here. */
+const REACH = 15 * HOUR;
+
+/**
+ * Offsets of a timezone by local day, and by local hour on the days it changes, so a million timestamps cost a
+ * few hundred Intl lookups (each is ~10 µs). A day counts as unchanging when the offset is the same 15 h before
+ * it starts, at its middle and 15 h after it ends: no zone of the tz database changes its offset twice within
+ * those 54 hours, so then every hour of it converts with that one offset.
+ */
 class OffsetCache {
   private readonly byHour = new Map<number, number>();
+  /** The offset of a local day that has one; NaN for a day the offset changes on (see byHour). */
+  private readonly byDay = new Map<number, number>();
   constructor(readonly timezone: string) {}
+
+  private offsetAt(instant: number): number {
+    return tzOffset(this.timezone, new Date(instant)) * 60_000;
+  }
 
   /** The UTC instant of a local wall-clock time; in a DST overlap the earlier one, in a gap the later one. */
   toUtc(localAsUtc: number): number {
-    const hour = Math.floor(localAsUtc / 3_600_000);
-    let offset = this.byHour.get(hour);
+    const day = Math.floor(localAsUtc / DAY);
+    let offset = this.byDay.get(day);
+    if (offset === undefined) {
+      const start = day * DAY;
+      const before = this.offsetAt(start - REACH);
+      const same = before === this.offsetAt(start + DAY / 2) && before === this.offsetAt(start + DAY + REACH);
+      this.byDay.set(day, (offset = same ? before : NaN));
+    }
+    if (!Number.isNaN(offset)) return localAsUtc - offset;
+    const hour = Math.floor(localAsUtc / HOUR);
+    offset = this.byHour.get(hour);
     if (offset === undefined) {
       // The offset in force at the guessed instant, corrected once: exact outside the DST transition hour.
-      const guess = localAsUtc - tzOffset(this.timezone, new Date(localAsUtc)) * 60_000;
-      offset = tzOffset(this.timezone, new Date(guess)) * 60_000;
-      const again = tzOffset(this.timezone, new Date(localAsUtc - offset)) * 60_000;
+      const guess = localAsUtc - this.offsetAt(localAsUtc);
+      offset = this.offsetAt(guess);
+      const again = this.offsetAt(localAsUtc - offset);
       if (again !== offset) offset = Math.max(offset, again);
       this.byHour.set(hour, offset);
     }
@@ -56,6 +81,13 @@ const cacheFor = (timezone: string) => {
   if (c === undefined) caches.set(timezone, (c = new OffsetCache(timezone)));
   return c;
 };
+
+/** Days in a month of the year `Date.UTC` reads (it takes 0–99 as 1900–1999). */
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  const y = year < 100 ? 1900 + year : year;
+  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+}
 
 /** Epoch ms of a timestamp, or what is wrong with it. `timezone` reads values that carry no offset. */
 export function parseTimestamp(text: string, timezone: string | null): number | TimestampProblem {
@@ -98,8 +130,8 @@ export function parseTimestamp(text: string, timezone: string | null): number | 
       }
     }
   }
+  if (day > daysIn(year, month)) return 'invalid';
   const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  if (new Date(local).getUTCDate() !== day) return 'invalid';
   if (i === n) return timezone === null ? 'no_offset' : cacheFor(timezone).toUtc(local);
   const sign = s.charCodeAt(i);
   if ((sign === 90 || sign === 122) && i + 1 === n) return local;

@@ -60,7 +60,10 @@ export class ImportFileError extends Error {
 /** One header row: names as written, and normalised (trimmed, lower-cased, a ` (<timezone>)` suffix removed). */
 export interface Header {
   names: readonly string[];
-  /** Index of a column by normalised name, or -1. */
+  /**
+   * Index of a column by normalised name, or -1. A format looks up every column it reads here, when it binds a
+   * part: the reader copies only those out of the text (a row's other fields read as '').
+   */
   index(name: string): number;
   /** The IANA timezone a header's ` (<timezone>)` suffix names, if any. */
   timezoneOf(index: number): string | null;

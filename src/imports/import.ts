@@ -20,11 +20,13 @@ export const FORMATS: readonly CsvFormat[] = [
 /** Where an import's ticket digest goes, chunk by chunk, and comes back from (Postgres in the transaction). */
 export interface LedgerStore {
   write(seq: number, bytes: Uint8Array, tickets: number): Promise<void>;
+  /** The chunks in order; each may be overwritten by the next (read it before asking for the next). */
   read(): AsyncIterable<Uint8Array>;
 }
 
 /** The digest of the import this one continues. */
 export interface PreviousLedger {
+  /** As LedgerStore.read: each chunk is good until the next one is asked for. */
   chunks: AsyncIterable<Uint8Array>;
   agents: readonly { id: string; name: string }[];
   coversFrom: number | null;
@@ -80,10 +82,16 @@ export async function importFiles(
 ): Promise<ImportOutcome> {
   const keys = new KeySet();
   let seq = 0;
+  // The chunk being written, and the one before it: reading goes on while Postgres writes the last full chunk
+  // (it runs on the other core) and waits only when a second one is full; two chunks in flight at most.
   let writing: Promise<void> = Promise.resolve();
+  let behind: Promise<void> = Promise.resolve();
   const writer = new LedgerWriter((bytes, n) => {
     const at = seq++;
+    behind = writing;
     writing = writing.then(() => store.write(at, bytes, n));
+    // Awaited below; a file error may end the reading first, and the write's failure is then not the news.
+    writing.catch(() => undefined);
   });
   const rows = { read: 0, accepted: 0, rejected: 0, duplicate: 0 };
   let latest = -Infinity;
@@ -114,7 +122,7 @@ export async function importFiles(
     timezone: plan.timezone,
     maxBytes: plan.maxBytes,
     ...(plan.onProgress ? { onProgress: plan.onProgress } : {}),
-    drain: () => writing,
+    drain: () => behind,
   });
   rows.read = read.rowsRead;
   rows.rejected = read.rowsRejected;

@@ -61,6 +61,27 @@ describe('median and p90', () => {
 });
 
 describe('computeSnapshot', () => {
+  it('gives the same first response from repeating values (counted) as from distinct ones (listed)', () => {
+    // Whole minutes repeat and are counted by value; then a run of distinct values turns the count back into a list.
+    const rng = (() => {
+      let a = 7;
+      return () => (a = (Math.imul(a, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    })();
+    const minutes = Array.from({ length: 9000 }, () => 60 * Math.floor(rng() * 300));
+    const distinct = Array.from({ length: 20_000 }, (_, i) => 0.5 + i + rng() / 2);
+    for (const values of [minutes, [...minutes, ...distinct], minutes.slice(0, 4095)]) {
+      const snapshot = computeSnapshot(
+        input({ conversations: values.map((v) => repliedAfter(v)) }),
+        req,
+        ALL,
+      );
+      const start = NOW - HOUR;
+      const sorted = Float64Array.from(values, (v) => (start + v * 1000 - start) / 1000).sort();
+      expect(snapshot.current.firstResponseSeconds).toBe(median(sorted));
+      expect(snapshot.current.firstResponseP90Seconds).toBe(p90(sorted));
+    }
+  });
+
   it('computes first response over conversations created in the 7-day window', () => {
     const old = conversation({ createdAt: NOW - 8 * 24 * HOUR, firstReplyAt: NOW - 8 * 24 * HOUR + 5_000 });
     const s = computeSnapshot(

@@ -142,9 +142,16 @@ export function p90(sorted: Float64Array): number | null {
   return sorted[Math.ceil(0.9 * n) - 1] as number;
 }
 
-/** First-response seconds of the conversations created in a window; `unknown` once one of them is not known. */
+/**
+ * First-response seconds of the conversations created in a window; `unknown` once one of them is not known.
+ * Kept as counts by value when the values repeat (an export's whole minutes): then a window of a million
+ * conversations costs its few hundred distinct values, not a million numbers. The sorted list is the same.
+ */
 class FirstResponses {
   private values: number[] = [];
+  private counts: Map<number, number> | null = null;
+  private counted = 0;
+  private triedCounts = false;
   unknown = false;
 
   add(c: ConversationFacts): void {
@@ -152,16 +159,54 @@ class FirstResponses {
     if (c.firstReplyKnown === false) {
       this.unknown = true;
       this.values = [];
+      this.counts = null;
     } else if (c.createdAt !== null && c.firstReplyAt !== null) {
-      this.values.push((c.firstReplyAt - c.createdAt) / 1000);
+      const v = (c.firstReplyAt - c.createdAt) / 1000;
+      const counts = this.counts;
+      if (counts === null) {
+        this.values.push(v);
+        if (!this.triedCounts && this.values.length === COUNT_FROM) this.countValues();
+        return;
+      }
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+      this.counted++;
+      if (counts.size > MAX_DISTINCT) this.listValues();
     }
+  }
+
+  private countValues(): void {
+    this.triedCounts = true;
+    const counts = new Map<number, number>();
+    for (const v of this.values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    if (counts.size > COUNT_FROM / 4) return;
+    this.counts = counts;
+    this.counted = this.values.length;
+    this.values = [];
+  }
+
+  private listValues(): void {
+    this.values = Array.from(this.sorted() ?? []);
+    this.counts = null;
   }
 
   /** Ascending; null when one of them is not known. */
   sorted(): Float64Array | null {
-    return this.unknown ? null : Float64Array.from(this.values).sort();
+    if (this.unknown) return null;
+    if (this.counts === null) return Float64Array.from(this.values).sort();
+    const out = new Float64Array(this.counted);
+    let at = 0;
+    for (const v of [...this.counts.keys()].sort((a, b) => a - b)) {
+      const n = this.counts.get(v) as number;
+      out.fill(v, at, at + n);
+      at += n;
+    }
+    return out;
   }
 }
+
+/** FirstResponses: values listed before counting them is tried; distinct values counted at most. */
+const COUNT_FROM = 4096;
+const MAX_DISTINCT = 16_384;
 
 class Csat {
   responses = 0;

@@ -41,6 +41,8 @@ const classOf = (v: string): RowProblem['valueClass'] =>
 
 export class RowValues {
   fields: readonly string[] = [];
+  /** oneOf's answers by value as written, per word list: a column of statuses has a handful of spellings. */
+  private readonly known = new Map<object, Map<string, unknown>>();
   constructor(
     private readonly header: Header,
     private readonly format: string,
@@ -126,8 +128,13 @@ export class RowValues {
 
   /** One of the given words (lower-cased), or a rejection listing them. */
   oneOf<T>(i: number, words: Readonly<Record<string, T>>, what: string): T {
-    const v = this.raw(i).toLowerCase();
+    const written = this.raw(i);
+    let known = this.known.get(words);
+    if (known === undefined) this.known.set(words, (known = new Map<string, unknown>()));
+    if (known.has(written)) return known.get(written) as T;
+    const v = written.toLowerCase();
     if (!Object.hasOwn(words, v)) this.reject(i, `is not ${what}`);
+    if (known.size < 64) known.set(written, words[v]);
     return words[v] as T;
   }
 }

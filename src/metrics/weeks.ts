@@ -1,6 +1,5 @@
 import { TZDate } from '@date-fns/tz';
 import { addWeeks } from 'date-fns/addWeeks';
-import { format } from 'date-fns/format';
 import { startOfWeek } from 'date-fns/startOfWeek';
 
 export interface Week {
@@ -19,18 +18,22 @@ export interface Week {
 export function completedWeeks(now: Date, timezone: string, count: number): Week[] {
   const local = new TZDate(now.getTime(), timezone);
   const thisMonday = startOfWeek(local, { weekStartsOn: 1 });
+  // Each Monday once (a week ends where the next starts): a snapshot of 520 weeks costs 521 zone lookups.
+  const mondays: TZDate[] = [];
+  for (let i = count; i >= 0; i--) mondays.push(addWeeks(thisMonday, -i));
   const weeks: Week[] = [];
-  for (let i = count; i >= 1; i--) {
-    const start = addWeeks(thisMonday, -i);
-    const end = addWeeks(thisMonday, -i + 1);
+  for (let k = 0; k < count; k++) {
+    const start = mondays[k] as TZDate;
     weeks.push({
       start: new Date(start.getTime()),
-      end: new Date(end.getTime()),
-      label: format(start, 'yyyy-MM-dd'),
+      end: new Date((mondays[k + 1] as TZDate).getTime()),
+      label: `${String(start.getFullYear()).padStart(4, '0')}-${pad2(start.getMonth() + 1)}-${pad2(start.getDate())}`,
     });
   }
   return weeks;
 }
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** True when `timezone` is an IANA zone this runtime knows. */
 export function isValidTimezone(timezone: string): boolean {

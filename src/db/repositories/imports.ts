@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../client.ts';
 import type { ImportFormat, ImportsTable } from '../schema.ts';
 
@@ -141,16 +141,32 @@ export async function writeLedgerChunk(
     .execute();
 }
 
-/** A source's digest, one chunk at a time (never all of it in memory). */
+/**
+ * Bytes of a chunk per piece read back. A piece comes as hex text (64 KiB: a small string the young generation
+ * collects at once; a whole chunk's 1.8 MB would be a large object kept until a full GC) and is decoded straight
+ * into one buffer: no Buffer per piece or per chunk, which V8 would count as external memory and let pile up to
+ * its 64 MB soft limit before collecting.
+ */
+const PIECE = 32 * 1024;
+
+/**
+ * A source's digest, one chunk at a time (never all of it in memory). Each chunk is a view of one buffer that
+ * the next chunk overwrites: read it before asking for the next.
+ */
 export async function* readLedgerChunks(db: Db, sourceId: string): AsyncIterable<Uint8Array> {
+  let buffer = Buffer.alloc(0);
   for (let seq = 0; ; seq++) {
-    const row = await db
-      .selectFrom('import_ledger_chunks')
-      .select('data')
-      .where('source_id', '=', sourceId)
-      .where('seq', '=', seq)
-      .executeTakeFirst();
-    if (!row) return;
-    yield row.data;
+    // Storage is external (uncompressed), so Postgres reads each piece's TOAST slices only.
+    const { rows } = await sql<{ size: number; piece: string }>`
+      select octet_length(data) as size, encode(substring(data from g * ${PIECE} + 1 for ${PIECE}), 'hex') as piece
+      from import_ledger_chunks, generate_series(0, (octet_length(data) - 1) / ${PIECE}) as g
+      where source_id = ${sourceId} and seq = ${seq}
+      order by g`.execute(db);
+    const first = rows[0];
+    if (!first) return;
+    if (buffer.length < first.size) buffer = Buffer.alloc(first.size);
+    let at = 0;
+    for (const r of rows) at += buffer.write(r.piece, at, 'hex');
+    yield buffer.subarray(0, at);
   }
 }

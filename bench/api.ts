@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { freePort } from '../src/db/embedded.ts';
+import { DESKPULSE_NODE_FLAGS } from './node-flags.ts';
 import { PROVIDER_IDS } from '../src/metrics/helpdesks.ts';
 import { providers } from '../src/providers/index.ts';
 
@@ -133,7 +134,11 @@ async function main(): Promise<void> {
     DESKPULSE_SCHEDULER: '0',
   };
   const profDir = process.env.BENCH_CPU_PROF;
-  const serveArgs = [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : []), bin];
+  const serveArgs = [
+    ...DESKPULSE_NODE_FLAGS,
+    ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : []),
+    bin,
+  ];
   let stopping = false;
   let server: ChildProcess | undefined;
   let bare: ChildProcess | undefined;
@@ -292,6 +297,9 @@ async function main(): Promise<void> {
     console.log(line(header));
     for (const row of table) console.log(line(row));
     console.log('goals: /healthz ≥ 70 % of bare, authenticated reads ≥ 40 %, p99 < 25 ms');
+    console.log(
+      `server: node ${DESKPULSE_NODE_FLAGS.join(' ')} bin/deskpulse.js serve (as bin/deskpulse.js runs it)`,
+    );
   } finally {
     stopping = true;
     closeSync(logFd);

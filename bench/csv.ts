@@ -23,13 +23,11 @@ import Papa from 'papaparse';
 import { inferSchema, initParser } from 'udsv';
 import { ZENDESK_EXPORT_HEADERS } from '../emulators/zendesk/export.ts';
 import { freePort } from '../src/db/embedded.ts';
+import { DESKPULSE_NODE_FLAGS } from './node-flags.ts';
 
 const SIZES = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 const BIN = path.resolve('bin/deskpulse.js');
-/** The node flags `deskpulse serve` runs with: those of bin/deskpulse.js's `#!/usr/bin/env -S node …` line. */
-const NODE_FLAGS = (/^#!.*\bnode((?: --[\w-]+(?:=\S+)?)*)/.exec(await readFile(BIN, 'utf8'))?.[1] ?? '')
-  .split(' ')
-  .filter(Boolean);
+const NODE_FLAGS = DESKPULSE_NODE_FLAGS;
 // The columns of a real Zendesk export, as the emulator writes them (emulators/zendesk/export.ts).
 const HEADERS = ZENDESK_EXPORT_HEADERS;
 const AGENTS = ['Ada Park', 'Ben Ito', 'Cleo Diaz', 'Dev Rao', 'Eli Moss', 'Fay Lund', 'Gus Obi', 'Hana Cho'];

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The node flags `deskpulse` runs with in production: those of bin/deskpulse.js's `#!/usr/bin/env -S node …`
+ * line (`npm start` and `npx deskpulse` execute the file). A bench that starts the server as
+ * `node <flags> bin/deskpulse.js serve` measures what ships.
+ */
+export const DESKPULSE_NODE_FLAGS: string[] = (
+  /^#!.*\bnode((?: --[\w-]+(?:=\S+)?)*)/.exec(readFileSync(path.resolve('bin/deskpulse.js'), 'utf8'))?.[1] ??
+  ''
+)
+  .split(' ')
+  .filter(Boolean);

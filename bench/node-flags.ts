@@ -4,9 +4,11 @@ import path from 'node:path';
 /**
  * The node flags `deskpulse` runs with in production: those of bin/deskpulse.js's `#!/usr/bin/env -S node …`
  * line (`npm start` and `npx deskpulse` execute the file). A bench that starts the server as
- * `node <flags> bin/deskpulse.js serve` measures what ships.
+ * `node <flags> bin/deskpulse.js serve` measures what ships. BENCH_NODE_FLAGS="…" replaces them (an A/B run;
+ * empty: none).
  */
 export const DESKPULSE_NODE_FLAGS: string[] = (
+  process.env.BENCH_NODE_FLAGS ??
   /^#!.*\bnode((?: --[\w-]+(?:=\S+)?)*)/.exec(readFileSync(path.resolve('bin/deskpulse.js'), 'utf8'))?.[1] ??
   ''
 )

@@ -14,11 +14,11 @@ export const READ_CACHE_TTL_MS = 500;
 /** At most this many answers are kept (the largest, a 52-week history, is ~200 KB). */
 const MAX_ENTRIES = 500;
 
-const caches = new WeakMap<Db, TtlCache<string, string>>();
+const caches = new WeakMap<Db, TtlCache<string, Uint8Array<ArrayBuffer>>>();
 // Either counter moving voids every answer: a write through this process's pools, or a change of who may read.
 const epoch = () => dataEpoch() + accessEpoch();
 
-function cacheOf(db: Db): TtlCache<string, string> {
+function cacheOf(db: Db): TtlCache<string, Uint8Array<ArrayBuffer>> {
   let cache = caches.get(db);
   if (!cache) {
     cache = new TtlCache({ ttlMs: READ_CACHE_TTL_MS, maxEntries: MAX_ENTRIES, epoch });
@@ -38,8 +38,12 @@ export async function cachedJson<T extends object>(
   key: string,
   load: () => Promise<T>,
 ): Promise<Response & TypedResponse<JSONParsed<T>, 200, 'json'>> {
-  const text = (await cacheOf(c.get('deps').db).get(key, async () => JSON.stringify(await load()))) as string;
+  // Kept as UTF-8 bytes: a string would be encoded anew for the socket on every answer (a 52-week history is
+  // ~200 KB of garbage per request otherwise).
+  const bytes = (await cacheOf(c.get('deps').db).get(key, async () =>
+    new TextEncoder().encode(JSON.stringify(await load())),
+  )) as Uint8Array<ArrayBuffer>;
   // A new header record each time: @hono/node-server adds Content-Length to the one it is given.
-  return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as Response &
+  return c.body(bytes, 200, { 'content-type': 'application/json' }) as unknown as Response &
     TypedResponse<JSONParsed<T>, 200, 'json'>;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../src/db/embedded.ts';
-import { waitFor } from './helpers.ts';
+import { TEST_KEYS, waitFor, type TestApp } from './helpers.ts';
 
 /** Real `deskpulse` processes for tests: the compiled CLI (bin/deskpulse.js → dist/, built by the global setup). */
 export const BIN = path.resolve('bin/deskpulse.js');
@@ -108,6 +108,27 @@ export async function startServe(
     );
   await readyOrExited(p, 'deskpulse serve to be ready', isReady, options.readyWithinMs);
   return { ...p, base, port };
+}
+
+/**
+ * A second API process beside the test app: `deskpulse serve --no-worker` on the test's database, with its own
+ * pools and caches, as another machine behind the load balancer would be.
+ */
+export function serveBeside(t: TestApp): Promise<ServeProcess> {
+  const config = t.deps.config;
+  return startServe(
+    {
+      NODE_ENV: 'test',
+      DATABASE_URL: config.databaseUrl ?? '',
+      DESKPULSE_AUTH_SECRET: config.authSecret ?? '',
+      DESKPULSE_PUBLIC_URL: config.publicUrl,
+      DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
+      DESKPULSE_SANDBOX: '0',
+      DESKPULSE_SCHEDULER: '0',
+      LOG_LEVEL: 'warn',
+    },
+    { args: ['--no-worker'] },
+  );
 }
 
 /** One `deskpulse` command to its end. */

@@ -1,16 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_CACHE_TTL_MS, createApiKey } from '../domain/api-keys.ts';
-import { freePort } from '../db/embedded.ts';
-import {
-  createTestApp,
-  seedWorkspace,
-  signUp,
-  TEST_KEYS,
-  waitFor,
-  type TestApp,
-} from '../../test/helpers.ts';
+import { createTestApp, seedWorkspace, signUp, type TestApp } from '../../test/helpers.ts';
+import { serveBeside, type ServeProcess } from '../../test/processes.ts';
 
 /**
  * Authentication is cached per process (src/domain/api-keys.ts, src/http/authorize.ts); the promise is that a
@@ -19,43 +10,19 @@ import {
  * check warms both caches first, changes access through one process, and expects the other to refuse one second
  * later (the process that made the change refuses at once).
  */
-const BIN = path.resolve('bin/deskpulse.js');
 const WITHIN_MS = 1000;
 
 let t: TestApp;
-let child: ChildProcess;
+let second: ServeProcess;
 let base: string;
 
 beforeAll(async () => {
   t = await createTestApp({}, { worker: false });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, [BIN, 'serve', '--no-worker'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      DATABASE_URL: t.deps.config.databaseUrl ?? '',
-      DESKPULSE_AUTH_SECRET: t.deps.config.authSecret ?? '',
-      DESKPULSE_PUBLIC_URL: t.deps.config.publicUrl,
-      DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
-      DESKPULSE_SANDBOX: '0',
-      DESKPULSE_SCHEDULER: '0',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
-  });
-  await waitFor('the second process', () =>
-    fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    ),
-  );
+  second = await serveBeside(t);
+  base = second.base;
 }, 60_000);
 afterAll(async () => {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+  await second.stop();
   await t.close();
 });
 

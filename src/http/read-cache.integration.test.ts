@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../db/client.ts';
-import { freePort } from '../db/embedded.ts';
 import { dataEpoch } from '../lib/data-epoch.ts';
 import { READ_CACHE_TTL_MS } from './read-cache.ts';
-import { createTestApp, seedWorkspace, TEST_KEYS, waitFor, type TestApp } from '../../test/helpers.ts';
+import { createTestApp, seedWorkspace, type TestApp } from '../../test/helpers.ts';
+import { serveBeside, type ServeProcess } from '../../test/processes.ts';
 
 /**
  * The hot reads answer from memory (src/http/read-cache.ts). The promises: the process that wrote reads its write
@@ -13,43 +11,19 @@ import { createTestApp, seedWorkspace, TEST_KEYS, waitFor, type TestApp } from '
  * pools); another process sees it within a second. Two processes: this one (the test app) and a
  * `deskpulse serve --no-worker` child on the same database.
  */
-const BIN = path.resolve('bin/deskpulse.js');
 const WITHIN_MS = 1000;
 
 let t: TestApp;
-let child: ChildProcess;
+let second: ServeProcess;
 let base: string;
 
 beforeAll(async () => {
   t = await createTestApp({}, { worker: false });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, [BIN, 'serve', '--no-worker'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      DATABASE_URL: t.deps.config.databaseUrl ?? '',
-      DESKPULSE_AUTH_SECRET: t.deps.config.authSecret ?? '',
-      DESKPULSE_PUBLIC_URL: t.deps.config.publicUrl,
-      DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
-      DESKPULSE_SANDBOX: '0',
-      DESKPULSE_SCHEDULER: '0',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
-  });
-  await waitFor('the second process', () =>
-    fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    ),
-  );
+  second = await serveBeside(t);
+  base = second.base;
 }, 60_000);
 afterAll(async () => {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+  await second.stop();
   await t.close();
 });
 

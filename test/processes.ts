@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../src/db/embedded.ts';
-import { TEST_KEYS, waitFor, type TestApp } from './helpers.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestApp, TEST_KEYS, waitFor, type TestApp } from './helpers.ts';
 
 /** Real `deskpulse` processes for tests: the compiled CLI (bin/deskpulse.js → dist/, built by the global setup). */
 export const BIN = path.resolve('bin/deskpulse.js');
@@ -129,6 +130,35 @@ export function serveBeside(t: TestApp): Promise<ServeProcess> {
     },
     { args: ['--no-worker'] },
   );
+}
+
+/**
+ * For a test file about what one process sees of another's changes: the test app (no worker) and a second API
+ * process beside it (`serveBeside`), started before the file's tests and stopped after them.
+ */
+export function twoApiProcesses(): { readonly t: TestApp; readonly base: string } {
+  let app: TestApp | undefined;
+  let second: ServeProcess | undefined;
+  beforeAll(async () => {
+    app = await createTestApp({}, { worker: false });
+    second = await serveBeside(app);
+  }, 60_000);
+  afterAll(async () => {
+    await second?.stop();
+    await app?.close();
+  });
+  const started = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('twoApiProcesses: used before its beforeAll ran');
+    return v;
+  };
+  return {
+    get t() {
+      return started(app);
+    },
+    get base() {
+      return started(second).base;
+    },
+  };
 }
 
 /** One `deskpulse` command to its end. */

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_KEY_CACHE_TTL_MS, createApiKey } from '../domain/api-keys.ts';
-import { createTestApp, seedWorkspace, signUp, type TestApp } from '../../test/helpers.ts';
-import { serveBeside, type ServeProcess } from '../../test/processes.ts';
+import { seedWorkspace, signUp } from '../../test/helpers.ts';
+import { twoApiProcesses } from '../../test/processes.ts';
 
 /**
  * Authentication is cached per process (src/domain/api-keys.ts, src/http/authorize.ts); the promise is that a
@@ -12,24 +12,12 @@ import { serveBeside, type ServeProcess } from '../../test/processes.ts';
  */
 const WITHIN_MS = 1000;
 
-let t: TestApp;
-let second: ServeProcess;
-let base: string;
-
-beforeAll(async () => {
-  t = await createTestApp({}, { worker: false });
-  second = await serveBeside(t);
-  base = second.base;
-}, 60_000);
-afterAll(async () => {
-  await second.stop();
-  await t.close();
-});
+const procs = twoApiProcesses();
 
 const here = (p: string, init: { key?: string; cookie?: string; method?: string } = {}) =>
-  t.request(p, init).then((r) => r.status);
+  procs.t.request(p, init).then((r) => r.status);
 const there = (p: string, init: { key?: string; cookie?: string; method?: string } = {}) =>
-  fetch(`${base}${p}`, {
+  fetch(`${procs.base}${p}`, {
     method: init.method ?? 'GET',
     headers: {
       ...(init.key ? { authorization: `Bearer ${init.key}` } : {}),
@@ -44,9 +32,9 @@ describe('access changes reach every process within a second', () => {
   });
 
   it('a key revoked on one process stops working on the other', async () => {
-    const { workspace, keys } = await seedWorkspace(t);
+    const { workspace, keys } = await seedWorkspace(procs.t);
     const mk = async () =>
-      createApiKey(t.deps.db, {
+      createApiKey(procs.t.deps.db, {
         workspaceId: workspace.id,
         name: 'script',
         role: 'member',
@@ -73,7 +61,7 @@ describe('access changes reach every process within a second', () => {
   });
 
   it('a session signed out on one process ends on the other', async () => {
-    const { cookie } = await signUp(t);
+    const { cookie } = await signUp(procs.t);
     expect([await here('/me', { cookie }), await there('/me', { cookie })]).toEqual([200, 200]);
     expect(await there('/auth/sign-out', { method: 'POST', cookie })).toBe(204);
     expect(await there('/me', { cookie })).toBe(401);
@@ -82,12 +70,12 @@ describe('access changes reach every process within a second', () => {
   });
 
   it('a teammate removed on one process loses the workspace on the other', async () => {
-    const { keys } = await seedWorkspace(t);
-    const member = await signUp(t);
+    const { keys } = await seedWorkspace(procs.t);
+    const member = await signUp(procs.t);
     const invite = (await (
-      await t.request('/invites', { method: 'POST', key: keys.admin, json: { role: 'member' } })
+      await procs.t.request('/invites', { method: 'POST', key: keys.admin, json: { role: 'member' } })
     ).json()) as { token: string };
-    const accepted = await t.request('/invites/accept', {
+    const accepted = await procs.t.request('/invites/accept', {
       method: 'POST',
       cookie: member.cookie,
       json: { token: invite.token },

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDb } from '../db/client.ts';
 import { dataEpoch } from '../lib/data-epoch.ts';
 import { READ_CACHE_TTL_MS } from './read-cache.ts';
-import { createTestApp, seedWorkspace, type TestApp } from '../../test/helpers.ts';
-import { serveBeside, type ServeProcess } from '../../test/processes.ts';
+import { seedWorkspace } from '../../test/helpers.ts';
+import { twoApiProcesses } from '../../test/processes.ts';
 
 /**
  * The hot reads answer from memory (src/http/read-cache.ts). The promises: the process that wrote reads its write
@@ -13,25 +13,13 @@ import { serveBeside, type ServeProcess } from '../../test/processes.ts';
  */
 const WITHIN_MS = 1000;
 
-let t: TestApp;
-let second: ServeProcess;
-let base: string;
-
-beforeAll(async () => {
-  t = await createTestApp({}, { worker: false });
-  second = await serveBeside(t);
-  base = second.base;
-}, 60_000);
-afterAll(async () => {
-  await second.stop();
-  await t.close();
-});
+const procs = twoApiProcesses();
 
 const nameHere = async (key: string) =>
-  ((await (await t.request('/me', { key })).json()) as { workspace: { name: string } }).workspace.name;
+  ((await (await procs.t.request('/me', { key })).json()) as { workspace: { name: string } }).workspace.name;
 const nameThere = async (key: string) =>
   (
-    (await (await fetch(`${base}/me`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+    (await (await fetch(`${procs.base}/me`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
       workspace: { name: string };
     }
   ).workspace.name;
@@ -43,28 +31,28 @@ describe('the read cache', () => {
   });
 
   it('answers repeated reads from memory, not one query each', async () => {
-    const { keys } = await seedWorkspace(t);
+    const { keys } = await seedWorkspace(procs.t);
     // The first use of a key writes its last_used_at (a write: every answer is loaded anew after it).
-    await t.request('/metrics', { key: keys.member });
+    await procs.t.request('/metrics', { key: keys.member });
     await sleep(100);
-    await t.request('/metrics', { key: keys.member });
+    await procs.t.request('/metrics', { key: keys.member });
     let checkouts = 0;
     const count = () => checkouts++;
-    t.handle.pool.on('acquire', count);
+    procs.t.handle.pool.on('acquire', count);
     try {
       for (let i = 0; i < 20; i++)
-        expect((await t.request('/metrics', { key: keys.member })).status).toBe(200);
+        expect((await procs.t.request('/metrics', { key: keys.member })).status).toBe(200);
     } finally {
-      t.handle.pool.off('acquire', count);
+      procs.t.handle.pool.off('acquire', count);
     }
     // At most the key's row and the answer read once more, should the half-second pass meanwhile.
     expect(checkouts).toBeLessThanOrEqual(2);
   });
 
   it('shows this process its own write at once: through the API', async () => {
-    const { keys } = await seedWorkspace(t, 'Before');
+    const { keys } = await seedWorkspace(procs.t, 'Before');
     expect(await nameHere(keys.owner)).toBe('Before');
-    const patched = await t.request('/workspace', {
+    const patched = await procs.t.request('/workspace', {
       method: 'PATCH',
       key: keys.owner,
       json: { name: 'After' },
@@ -74,12 +62,16 @@ describe('the read cache', () => {
   });
 
   it('shows this process its own write at once: any statement on its pools, a transaction at its commit', async () => {
-    const { workspace, keys } = await seedWorkspace(t, 'Before');
+    const { workspace, keys } = await seedWorkspace(procs.t, 'Before');
     expect(await nameHere(keys.member)).toBe('Before');
-    await t.deps.db.updateTable('workspaces').set({ name: 'Plain' }).where('id', '=', workspace.id).execute();
+    await procs.t.deps.db
+      .updateTable('workspaces')
+      .set({ name: 'Plain' })
+      .where('id', '=', workspace.id)
+      .execute();
     expect(await nameHere(keys.member)).toBe('Plain');
 
-    await t.deps.db.transaction().execute(async (trx) => {
+    await procs.t.deps.db.transaction().execute(async (trx) => {
       await trx.updateTable('workspaces').set({ name: 'Committed' }).where('id', '=', workspace.id).execute();
       // A read while the transaction is open still sees the committed name, and keeps it only until the commit.
       expect(await nameHere(keys.member)).toBe('Plain');
@@ -88,7 +80,7 @@ describe('the read cache', () => {
   });
 
   it('counts writes, not reads', async () => {
-    const handle = createDb(t.deps.config.databaseUrl ?? '', { max: 1 });
+    const handle = createDb(procs.t.deps.config.databaseUrl ?? '', { max: 1 });
     try {
       const before = dataEpoch();
       await handle.db.selectFrom('workspaces').select('id').limit(1).execute();
@@ -110,20 +102,20 @@ describe('the read cache', () => {
   });
 
   it('shows another process the write within a second', async () => {
-    const { keys } = await seedWorkspace(t, 'Before');
+    const { keys } = await seedWorkspace(procs.t, 'Before');
     expect([await nameHere(keys.owner), await nameThere(keys.owner)]).toEqual(['Before', 'Before']);
-    await t.request('/workspace', { method: 'PATCH', key: keys.owner, json: { name: 'After' } });
+    await procs.t.request('/workspace', { method: 'PATCH', key: keys.owner, json: { name: 'After' } });
     expect(await nameHere(keys.owner)).toBe('After');
     await sleep(WITHIN_MS);
     expect(await nameThere(keys.owner)).toBe('After');
   });
 
   it('keeps callers apart: the same path answers each workspace its own', async () => {
-    const a = await seedWorkspace(t, 'Alpha');
-    const b = await seedWorkspace(t, 'Beta');
+    const a = await seedWorkspace(procs.t, 'Alpha');
+    const b = await seedWorkspace(procs.t, 'Beta');
     expect([await nameHere(a.keys.member), await nameHere(b.keys.member)]).toEqual(['Alpha', 'Beta']);
     const me = async (key: string) =>
-      ((await (await t.request('/me', { key })).json()) as { role: string }).role;
+      ((await (await procs.t.request('/me', { key })).json()) as { role: string }).role;
     expect([await me(a.keys.owner), await me(a.keys.member)]).toEqual(['owner', 'member']);
   });
 });

@@ -21,6 +21,9 @@ import { registerSystemRoutes } from './routes/system.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { registerWorkspaceRoutes } from './routes/workspaces.ts';
 
+/** The health probes (src/http/routes/system.ts). */
+const PROBES = new Set(['/healthz', '/readyz']);
+
 const TARGET_CODE: Record<string, AppErrorCode> = {
   json: 'invalid_body',
   query: 'invalid_query',
@@ -87,14 +90,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         c.res = renderError(err, c);
       }
       const path = c.req.path;
-      // The sandbox's emulated helpdesks answer most calls of a demo: at info their lines would drown the API's.
-      logger[path.startsWith('/_sandbox/') ? 'debug' : 'info'](
-        {
-          method: c.req.method,
-          path,
-          status: c.res.status,
-          durationMs: Math.round(performance.now() - start),
-        },
+      const status = c.res.status;
+      // At debug: the sandbox's emulated helpdesks, which answer most calls of a demo, and the health probes a load
+      // balancer or an orchestrator sends every few seconds while they succeed. At info their lines would drown
+      // the API's; a failing probe is logged at info like any other request.
+      const quiet = path.startsWith('/_sandbox/') || (status < 300 && PROBES.has(path));
+      logger[quiet ? 'debug' : 'info'](
+        { method: c.req.method, path, status, durationMs: Math.round(performance.now() - start) },
         'request',
       );
     });

@@ -7,6 +7,7 @@ import { accessEpoch } from '../lib/access-epoch.ts';
 import { AppError } from '../lib/app-error.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
 import type { AppEnv } from './env.ts';
+import { requestHeader } from './request-header.ts';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export const WORKSPACE_HEADER = 'x-workspace-id';
@@ -54,22 +55,22 @@ async function lookUpSession(
 
 async function identify(c: Context<AppEnv>): Promise<Principal | null> {
   const { db, auth } = c.get('deps');
-  const authorization = c.req.header('authorization');
+  const authorization = requestHeader(c, 'authorization');
   if (authorization !== undefined) {
     const token = BEARER.exec(authorization)?.[1];
     const key = token ? await authenticateApiKey(db, token) : undefined;
     if (!key) throw new AppError('unauthenticated', 'invalid or revoked API key');
     // A key belongs to one workspace: naming another is answered as a session naming a foreign one is.
-    const requested = c.req.header(WORKSPACE_HEADER);
+    const requested = requestHeader(c, WORKSPACE_HEADER);
     if (requested && requested !== key.workspaceId) {
       throw new AppError('not_found', `workspace ${requested} not found`);
     }
     return { kind: 'api_key', apiKeyId: key.id, userId: null, workspaceId: key.workspaceId, role: key.role };
   }
   // better-auth reads the session from the cookie alone: no cookie, no session.
-  const cookie = c.req.header('cookie');
+  const cookie = requestHeader(c, 'cookie');
   if (!cookie) return null;
-  const requested = c.req.header(WORKSPACE_HEADER);
+  const requested = requestHeader(c, WORKSPACE_HEADER);
   const found = await sessionCacheOf(auth).get(`${requested ?? ''}\n${cookie}`, () =>
     lookUpSession(c, requested),
   );

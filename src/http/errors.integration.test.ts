@@ -129,4 +129,15 @@ describe('error contract', () => {
     });
     expect(t.logs.join('')).not.toContain(keys.member);
   });
+
+  it('logs a succeeding health probe at debug, the API at info', async () => {
+    const levelOf = async (path: string) => {
+      const id = (await t.request(path)).headers.get('x-request-id') ?? '';
+      const line = t.logs.find((l) => l.includes(id) && l.includes('"msg":"request"'));
+      return (JSON.parse(line ?? '{}') as { level?: string }).level;
+    };
+    expect(await levelOf('/healthz')).toBe('debug');
+    expect(await levelOf('/readyz')).toBe('debug');
+    expect(await levelOf('/me')).toBe('info');
+  });
 });

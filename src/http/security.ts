@@ -4,6 +4,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../lib/app-error.ts';
 import type { AppEnv } from './env.ts';
+import { requestHeader } from './request-header.ts';
 
 /*
  * What every response carries (the reference product's list: https://docs.forepost.ai/reference/security) and
@@ -74,7 +75,7 @@ export function responseHeaders(publicUrl: string): MiddlewareHandler<AppEnv> {
   let list: HeaderList | undefined;
   const pending = securityHeaderList(publicUrl).then((l) => (list = l));
   return async (c, next) => {
-    const incoming = c.req.header('x-request-id');
+    const incoming = requestHeader(c, 'x-request-id');
     const id = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', id);
     const headers = list ?? (await pending);
@@ -107,9 +108,9 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function sameOriginWrites(publicUrl: string): MiddlewareHandler<AppEnv> {
   const ours = new URL(publicUrl).origin;
   return async (c, next) => {
-    if (SAFE.has(c.req.method) || c.req.header('authorization') !== undefined) return next();
-    const origin = c.req.header('origin');
-    const site = c.req.header('sec-fetch-site');
+    if (SAFE.has(c.req.method) || requestHeader(c, 'authorization') !== undefined) return next();
+    const origin = requestHeader(c, 'origin');
+    const site = requestHeader(c, 'sec-fetch-site');
     const crossOrigin =
       origin !== undefined
         ? origin !== ours

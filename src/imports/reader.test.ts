@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { ImportFileError, type CsvFormat, type RowProblem } from '../metrics/imports.ts';
-import { readExport } from './reader.ts';
+import { endsMidCharacter, readExport } from './reader.ts';
 
 /*
  * The reader's fast path (csv-scan.ts) against papaparse alone, the way the reader read every file before it:
@@ -47,10 +47,14 @@ function recorder(into: Read): CsvFormat {
 }
 
 async function viaReader(chunks: string[]): Promise<Read> {
-  const read: Read = { rows: [], rejected: [], error: null };
   const enc = new TextEncoder();
+  return viaReaderBytes(chunks.map((c) => enc.encode(c)));
+}
+
+async function viaReaderBytes(chunks: Uint8Array[]): Promise<Read> {
+  const read: Read = { rows: [], rejected: [], error: null };
   const body = (async function* () {
-    for (const c of chunks) yield enc.encode(c);
+    for (const c of chunks) yield c;
   })();
   const files = (async function* () {
     yield { name: 'f.csv', body };
@@ -212,5 +216,64 @@ describe('the CSV reader', () => {
         [5, 'has 3 fields where the header has 4'],
       ]);
     }
+  });
+
+  it('decodes UTF-8 cut anywhere in its bytes, ASCII pieces and multi-byte characters alike', async () => {
+    const enc = new TextEncoder();
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = random(seed);
+      // Long ASCII stretches (the decoder's shortcut) around 2-, 3- and 4-byte characters.
+      const word = () => r.pick(['plain', 'ascii', 'José', 'Zoë', '€100', '日本', '🙂ok', 'x']);
+      let text = 'id,a,b,c\n';
+      const expected: [number, string[]][] = [];
+      for (let i = 0; i < 20; i++) {
+        const [a, b, c] = [word() + word(), word(), word()];
+        text += `"${i}","${a}",${b},"${c}"\n`;
+        expected.push([i + 2, [String(i), a, c]]);
+      }
+      const bytes = enc.encode(text);
+      const pieces: Uint8Array[] = [bytes.subarray(0, 9)];
+      for (let at = 9; at < bytes.length;) {
+        const n = 1 + r.int(r.next() < 0.5 ? 3 : 40);
+        pieces.push(bytes.subarray(at, at + n));
+        at += n;
+      }
+      const [cutRead, whole] = [await viaReaderBytes(pieces), await viaReaderBytes([bytes])];
+      expect(cutRead.error).toBeNull();
+      expect({ seed, ...cutRead }).toEqual({ seed, ...whole });
+      expect(whole.rows).toEqual(expected);
+    }
+  });
+
+  it('refuses bytes that are not UTF-8 or hold NUL, after ASCII pieces and at the very end', async () => {
+    const enc = new TextEncoder();
+    const head = enc.encode('id,a,b,c\n"1","x","y","z"\n');
+    const cases: [string, Uint8Array[]][] = [
+      ['a Latin-1 byte', [head, Uint8Array.of(0x22, 0x32, 0x22, 0x2c, 0xe9, 0x2c, 0x2c, 0x0a)]],
+      ['a character cut off at the end', [head, enc.encode('"2","'), Uint8Array.of(0xe2, 0x82)]],
+      ['a NUL in an ASCII piece', [head, Uint8Array.of(0x22, 0x32, 0x22, 0x00, 0x0a)]],
+      ['a NUL after a multi-byte character', [head, enc.encode('"2","é'), Uint8Array.of(0x00, 0x0a)]],
+    ];
+    for (const [what, pieces] of cases) {
+      expect({ what, error: (await viaReaderBytes(pieces)).error }).toEqual({
+        what,
+        error: 'unsupported_file',
+      });
+    }
+  });
+
+  it('tells whether bytes end inside a UTF-8 character', () => {
+    const enc = new TextEncoder();
+    const euro = enc.encode('€'); // e2 82 ac
+    const smile = enc.encode('🙂'); // f0 9f 99 82
+    expect(endsMidCharacter(enc.encode('abc'))).toBe(false);
+    expect(endsMidCharacter(enc.encode('ab€'))).toBe(false);
+    expect(endsMidCharacter(enc.encode('a🙂'))).toBe(false);
+    expect(endsMidCharacter(euro.subarray(0, 1))).toBe(true);
+    expect(endsMidCharacter(euro.subarray(0, 2))).toBe(true);
+    expect(endsMidCharacter(smile.subarray(0, 3))).toBe(true);
+    // Continuation bytes alone: the character began in an earlier chunk, so these bytes cannot tell.
+    expect(endsMidCharacter(euro.subarray(1))).toBe(true);
+    expect(endsMidCharacter(new Uint8Array(0))).toBe(true);
   });
 });

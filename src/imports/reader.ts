@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Unzip, UnzipInflate } from 'fflate';
@@ -107,9 +108,24 @@ function unknownFormat(formats: readonly CsvFormat[], header: Header): ImportFil
   );
 }
 
+/**
+ * Whether `bytes` may end inside a UTF-8 character (https://www.rfc-editor.org/rfc/rfc3629#section-3): false only
+ * when its last character is seen whole, true when it is cut off or cannot be told from these bytes alone.
+ */
+export function endsMidCharacter(bytes: Uint8Array): boolean {
+  for (let i = bytes.length - 1, seen = 1; i >= 0 && seen <= 4; i--, seen++) {
+    const b = bytes[i] as number;
+    if (b < 0x80) return seen > 1;
+    if (b >= 0xc0) return seen < (b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2);
+  }
+  return true;
+}
+
 /** One CSV part (a file, or a zip entry): text in, rows out to the format. */
 class CsvPart {
   private decoder = new TextDecoder('utf-8', { fatal: true });
+  /** Whether the decoder may hold the first bytes of a character the last chunk cut off. */
+  private midCharacter = false;
   private head = '';
   private partial = '';
   private sinceNewline = 0;
@@ -132,16 +148,23 @@ class CsvPart {
 
   push(bytes: Uint8Array, final: boolean): void {
     let text: string;
-    try {
-      text = this.decoder.decode(bytes, { stream: !final });
-    } catch {
-      throw new ImportFileError(
-        'unsupported_file',
-        `${this.name} is not UTF-8 text: export it again as CSV in UTF-8 (a spreadsheet re-save may have changed the encoding)`,
-      );
-    }
-    if (text.includes('\u0000')) {
-      throw new ImportFileError('unsupported_file', `${this.name} holds binary data, not CSV text`);
+    if (!this.midCharacter && isAscii(bytes)) {
+      // Most exports are ASCII chunk after chunk: the bytes are the text (latin1 maps each byte to its char, as
+      // UTF-8 does below 0x80), without the UTF-8 decoder's per-byte work. Only between characters: a chunk
+      // that continues one the last chunk cut off goes to the decoder holding its first bytes.
+      if (bytes.indexOf(0) >= 0) this.binary();
+      text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    } else {
+      try {
+        text = this.decoder.decode(bytes, { stream: !final });
+      } catch {
+        throw new ImportFileError(
+          'unsupported_file',
+          `${this.name} is not UTF-8 text: export it again as CSV in UTF-8 (a spreadsheet re-save may have changed the encoding)`,
+        );
+      }
+      this.midCharacter = endsMidCharacter(bytes);
+      if (text.includes('\u0000')) this.binary();
     }
     const nl = text.lastIndexOf('\n');
     this.sinceNewline = nl < 0 ? this.sinceNewline + text.length : text.length - nl - 1;
@@ -153,6 +176,10 @@ class CsvPart {
     }
     if (this.parser === undefined) this.startWith(text, final);
     else this.parse(text, final);
+  }
+
+  private binary(): never {
+    throw new ImportFileError('unsupported_file', `${this.name} holds binary data, not CSV text`);
   }
 
   private startWith(text: string, final: boolean): void {

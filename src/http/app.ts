@@ -74,11 +74,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // What every request goes through, as one middleware (each layer of Hono's chain costs a little on every
   // request): the response headers, the request's deps and logger, the same-origin rule for writes, the body
   // limit, then the access log line.
-  const frame: MiddlewareHandler<AppEnv> = (c, next) =>
-    headers(c, async () => {
+  const frame: MiddlewareHandler<AppEnv> = (c, next) => {
+    // First, so that an error in the frame itself is still answered and logged (renderError).
+    c.set('deps', deps);
+    c.set('principal', null);
+    return headers(c, async () => {
       const start = performance.now();
-      c.set('deps', deps);
-      c.set('principal', null);
       const logger = deps.logger.child({ reqId: c.get('requestId') });
       c.set('logger', logger);
       try {
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         'request',
       );
     });
+  };
   app.use('*', frame);
 
   registerSystemRoutes(app);

@@ -11,8 +11,8 @@ import type { Context } from 'hono';
  * own headers answer. `name` must be lower case.
  */
 export function requestHeader(c: Context, name: string): string | undefined {
-  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  if (incoming === undefined) return c.req.header(name);
-  const value = incoming.headers[name];
+  const headers = (c.env as Partial<HttpBindings> | undefined)?.incoming?.headers;
+  if (headers === undefined) return c.req.header(name);
+  const value = headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -57,14 +57,12 @@ export function createLogger(options: LoggerOptions): Logger {
 /**
  * stderr for a long-running process (`serve`, `worker`): a file or a pipe makes Node's own stderr write each line
  * synchronously, which bench/api showed as the largest single cost of a request. pino's SonicBoom writes
- * asynchronously instead and gathers lines: a write starts once 4 KiB are waiting (about 20 access lines) or every
- * quarter of a second, whichever comes first, so a quiet server's lines still reach the log at once to the eye.
- * Writing each line on its own (an fs.write through libuv's thread pool) cost about 10 µs of every request in
- * bench/api. What is waiting is written synchronously when the process exits (also on an uncaught exception; only
- * a SIGKILL can lose up to a quarter of a second of lines). https://getpino.io/#/docs/asynchronous
+ * asynchronously instead, gathering the lines that arrive while a write is in flight into the next one, and the
+ * rest is written synchronously when the process exits (also on an uncaught exception; only a SIGKILL can lose the
+ * lines of the last write in flight). https://getpino.io/#/docs/asynchronous
  */
 export function bufferedStderr(): pino.DestinationStream {
-  const destination = pino.destination({ dest: 2, sync: false, minLength: 4096, periodicFlush: 250 });
+  const destination = pino.destination({ dest: 2, sync: false });
   process.once('exit', () => destination.flushSync());
   return destination;
 }

@@ -1,6 +1,13 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createLogger, redactSecrets } from './logger.ts';
+
+const LOGGER = fileURLToPath(new URL('./logger.ts', import.meta.url));
 
 describe('redactSecrets', () => {
   it('replaces credential-named fields at any depth and keeps the rest', () => {
@@ -36,5 +43,40 @@ describe('redactSecrets', () => {
       ok: true,
       token: '[redacted]',
     });
+  });
+});
+
+describe('bufferedStderr', () => {
+  it('writes every line in order, across turns of the event loop and up to an uncaught exception', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-logger-'));
+    const script = path.join(dir, 'log.mts');
+    // 1,000 lines over ten turns, then 500 more in the turn that throws: the last ones never see a next turn.
+    await writeFile(
+      script,
+      `import { bufferedStderr, createLogger } from ${JSON.stringify(LOGGER)};
+       const logger = createLogger({ level: 'info', destination: bufferedStderr() });
+       let n = 0;
+       for (let turn = 0; turn < 10; turn++) {
+         for (let i = 0; i < 100; i++) logger.info({ n: n++ }, 'line');
+         await new Promise((r) => setImmediate(r));
+       }
+       for (let i = 0; i < 500; i++) logger.info({ n: n++ }, 'line');
+       throw new Error('the end');`,
+    );
+    try {
+      const stderr = await new Promise<string>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd() }, (_err, _out, err) =>
+          resolve(err),
+        );
+      });
+      const numbers = stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => (JSON.parse(l) as { n: number }).n);
+      expect(numbers).toEqual(Array.from({ length: 1500 }, (_, i) => i));
+      expect(stderr).toContain('the end');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -57,12 +57,35 @@ export function createLogger(options: LoggerOptions): Logger {
 /**
  * stderr for a long-running process (`serve`, `worker`): a file or a pipe makes Node's own stderr write each line
  * synchronously, which bench/api showed as the largest single cost of a request. pino's SonicBoom writes
- * asynchronously instead, gathering the lines that arrive while a write is in flight into the next one, and the
- * rest is written synchronously when the process exits (also on an uncaught exception; only a SIGKILL can lose the
- * lines of the last write in flight). https://getpino.io/#/docs/asynchronous
+ * asynchronously instead (https://getpino.io/#/docs/asynchronous). The lines of one turn of the event loop are
+ * handed to it as one string: SonicBoom appends each line to a string it then measures, which flattens the
+ * growing string on every line (quadratic in the lines waiting while a write is in flight). Pinned to one core,
+ * 300,000 access lines cost 7.6–7.8 µs and 500 young-generation collections written one by one, 5.6–6.3 µs and 70
+ * collections a turn at a time. What is waiting is written synchronously when the process exits (also on an
+ * uncaught exception); only a SIGKILL can lose the lines of the last turn and of the write in flight.
  */
 export function bufferedStderr(): pino.DestinationStream {
   const destination = pino.destination({ dest: 2, sync: false });
-  process.once('exit', () => destination.flushSync());
-  return destination;
+  const lines: string[] = [];
+  let scheduled = false;
+  const hand = () => {
+    scheduled = false;
+    if (lines.length === 0) return;
+    const text = lines.join('');
+    lines.length = 0;
+    destination.write(text);
+  };
+  process.once('exit', () => {
+    hand();
+    destination.flushSync();
+  });
+  return {
+    write(line: string) {
+      lines.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(hand);
+      }
+    },
+  };
 }

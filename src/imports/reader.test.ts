@@ -262,6 +262,20 @@ describe('the CSV reader', () => {
     }
   });
 
+  it('drops a byte order mark at the start of the file only, whichever way the chunks before it were read', async () => {
+    const enc = new TextEncoder();
+    const bom = Uint8Array.of(0xef, 0xbb, 0xbf);
+    const withBom = await viaReaderBytes([bom, enc.encode('id,a,b,c\n"1","x","y","z"\n')]);
+    expect(withBom.rows).toEqual([[2, ['1', 'x', 'z']]]);
+    // U+FEFF inside a field, at the start of a chunk that follows ASCII ones: part of the value.
+    const inside = await viaReaderBytes([
+      enc.encode('id,a,b,c\n"1","'),
+      Uint8Array.of(...bom, 0x78),
+      enc.encode('","y","z"\n'),
+    ]);
+    expect(inside.rows).toEqual([[2, ['1', '\ufeffx', 'z']]]);
+  });
+
   it('tells whether bytes end inside a UTF-8 character', () => {
     const enc = new TextEncoder();
     const euro = enc.encode('€'); // e2 82 ac

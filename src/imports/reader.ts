@@ -123,9 +123,12 @@ export function endsMidCharacter(bytes: Uint8Array): boolean {
 
 /** One CSV part (a file, or a zip entry): text in, rows out to the format. */
 class CsvPart {
-  private decoder = new TextDecoder('utf-8', { fatal: true });
+  /** Made at the first chunk that is not ASCII. */
+  private decoder: TextDecoder | undefined;
   /** Whether the decoder may hold the first bytes of a character the last chunk cut off. */
   private midCharacter = false;
+  /** Whether text came before: the decoder then must not take a U+FEFF for the file's byte order mark. */
+  private begun = false;
   private head = '';
   private partial = '';
   private sinceNewline = 0;
@@ -155,6 +158,7 @@ class CsvPart {
       if (bytes.indexOf(0) >= 0) this.binary();
       text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
     } else {
+      this.decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: this.begun });
       try {
         text = this.decoder.decode(bytes, { stream: !final });
       } catch {
@@ -166,6 +170,7 @@ class CsvPart {
       this.midCharacter = endsMidCharacter(bytes);
       if (text.includes('\u0000')) this.binary();
     }
+    if (bytes.length > 0) this.begun = true;
     const nl = text.lastIndexOf('\n');
     this.sinceNewline = nl < 0 ? this.sinceNewline + text.length : text.length - nl - 1;
     if (this.sinceNewline > MAX_LINE_CHARS) {

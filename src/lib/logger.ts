@@ -55,20 +55,21 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /**
- * stderr for a long-running process (`serve`, `worker`): a file or a pipe makes Node's own stderr write each line
- * synchronously, which bench/api showed as the largest single cost of a request. pino's SonicBoom writes
- * asynchronously instead (https://getpino.io/#/docs/asynchronous). The lines of one turn of the event loop are
- * handed to it as one string: SonicBoom appends each line to a string it then measures, which flattens the
- * growing string on every line (quadratic in the lines waiting while a write is in flight). Pinned to one core,
- * 300,000 access lines cost 7.6–7.8 µs and 500 young-generation collections written one by one, 5.6–6.3 µs and 70
- * collections a turn at a time. What is waiting is written synchronously when the process exits (also on an
- * uncaught exception); only a SIGKILL can lose the lines of the last turn and of the write in flight.
+ * stderr for a long-running process (`serve`, `worker`). The lines of one turn of the event loop are written
+ * together, synchronously, once the turn's work is done: one `write(2)` a turn rather than one a line (a file or a
+ * pipe makes Node's own stderr write each line on its own, which bench/api showed as the largest single cost of a
+ * request), and nothing is ever in flight. pino's asynchronous SonicBoom was tried: it appends each line to a string
+ * it then measures, flattening the growing string on every line, and a write it has handed to libuv's thread pool
+ * is lost when the process exits first (the exit handler cannot tell whether it ran). Pinned to one core, 300,000
+ * access lines cost 7.6–7.8 µs a line and 500 young-generation collections asynchronously line by line, 4.7–5.2 µs
+ * and about 70 written a turn at a time. What the current turn holds is written when the process exits, also on
+ * an uncaught exception; only a SIGKILL loses it. https://getpino.io/#/docs/asynchronous
  */
 export function bufferedStderr(): pino.DestinationStream {
-  const destination = pino.destination({ dest: 2, sync: false });
+  const destination = pino.destination({ dest: 2, sync: true });
   const lines: string[] = [];
   let scheduled = false;
-  const hand = () => {
+  const write = () => {
     scheduled = false;
     if (lines.length === 0) return;
     const text = lines.join('');
@@ -76,7 +77,7 @@ export function bufferedStderr(): pino.DestinationStream {
     destination.write(text);
   };
   process.once('exit', () => {
-    hand();
+    write();
     destination.flushSync();
   });
   return {
@@ -84,7 +85,7 @@ export function bufferedStderr(): pino.DestinationStream {
       lines.push(line);
       if (!scheduled) {
         scheduled = true;
-        setImmediate(hand);
+        setImmediate(write);
       }
     },
   };

@@ -72,8 +72,11 @@ describe('webhook target classification', () => {
   });
 
   it('checks IP-literal URLs without resolving anything', async () => {
-    // Classification only: nothing is resolved or sent, here or anywhere a test runs.
-    await expect(checkWebhookTarget('https://1.1.1.1/hook', [])).resolves.toMatchObject({ ok: true });
+    // Classification only: nothing is resolved or sent, here or anywhere a test runs. An IP literal is taken as
+    // it is (the public ranges are pinned above without a URL); an allow-listed loopback one passes.
+    await expect(checkWebhookTarget('http://127.0.0.1:9/hook', ['127.0.0.0/8'])).resolves.toMatchObject({
+      ok: true,
+    });
     await expect(checkWebhookTarget('http://[::ffff:7f00:1]/', [])).resolves.toEqual({
       ok: false,
       retryable: false,

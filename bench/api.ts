@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { freePort } from '../src/db/embedded.ts';
-import { DESKPULSE_NODE_FLAGS } from './node-flags.ts';
+import { CPU_PROF_FLAGS, DESKPULSE_NODE_FLAGS } from './node-flags.ts';
 import { PROVIDER_IDS } from '../src/metrics/helpdesks.ts';
 import { providers } from '../src/providers/index.ts';
 
@@ -133,12 +133,7 @@ async function main(): Promise<void> {
     // The crons would refresh the connections mid-run; the refresh below is the one this bench wants.
     DESKPULSE_SCHEDULER: '0',
   };
-  const profDir = process.env.BENCH_CPU_PROF;
-  const serveArgs = [
-    ...DESKPULSE_NODE_FLAGS,
-    ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : []),
-    bin,
-  ];
+  const serveArgs = [...DESKPULSE_NODE_FLAGS, ...CPU_PROF_FLAGS, bin];
   let stopping = false;
   let server: ChildProcess | undefined;
   let bare: ChildProcess | undefined;

@@ -23,11 +23,10 @@ import Papa from 'papaparse';
 import { inferSchema, initParser } from 'udsv';
 import { ZENDESK_EXPORT_HEADERS } from '../emulators/zendesk/export.ts';
 import { freePort } from '../src/db/embedded.ts';
-import { DESKPULSE_NODE_FLAGS } from './node-flags.ts';
+import { CPU_PROF_FLAGS, DESKPULSE_NODE_FLAGS } from './node-flags.ts';
 
 const SIZES = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 const BIN = path.resolve('bin/deskpulse.js');
-const NODE_FLAGS = DESKPULSE_NODE_FLAGS;
 // The columns of a real Zendesk export, as the emulator writes them (emulators/zendesk/export.ts).
 const HEADERS = ZENDESK_EXPORT_HEADERS;
 const AGENTS = ['Ada Park', 'Ben Ito', 'Cleo Diaz', 'Dev Rao', 'Eli Moss', 'Fay Lund', 'Gus Obi', 'Hana Cho'];
@@ -186,9 +185,7 @@ async function importOnce(
     LOG_LEVEL: 'warn',
     DESKPULSE_SANDBOX: '0',
   };
-  const profDir = process.env.BENCH_CPU_PROF;
-  const profArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir)}`] : [];
-  const server = spawn(process.execPath, [...NODE_FLAGS, ...profArgs, BIN, 'serve'], {
+  const server = spawn(process.execPath, [...DESKPULSE_NODE_FLAGS, ...CPU_PROF_FLAGS, BIN, 'serve'], {
     env,
     stdio: 'ignore',
   });
@@ -285,7 +282,7 @@ try {
 
 const f = (n: number, d = 2) => n.toFixed(d);
 console.log(`\nbench/csv — ${os.cpus().length} cores, node ${process.version}`);
-console.log(`server: node ${NODE_FLAGS.join(' ')} bin/deskpulse.js serve (DESKPULSE_SANDBOX=0)`);
+console.log(`server: node ${DESKPULSE_NODE_FLAGS.join(' ')} bin/deskpulse.js serve (DESKPULSE_SANDBOX=0)`);
 console.log(
   'rows       MB   fastest raw parse      import rows/s  ratio  goal    server RSS idle → peak (import adds)',
 );

@@ -14,3 +14,8 @@ export const DESKPULSE_NODE_FLAGS: string[] = (
 )
   .split(' ')
   .filter(Boolean);
+
+/** `--cpu-prof` into BENCH_CPU_PROF=<dir> when it is set: the server's profile is left there. */
+export const CPU_PROF_FLAGS: string[] = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+  : [];

@@ -17,6 +17,7 @@ const MAX_ENTRIES = 500;
 const caches = new WeakMap<Db, TtlCache<string, Uint8Array<ArrayBuffer>>>();
 // Either counter moving voids every answer: a write through this process's pools, or a change of who may read.
 const epoch = () => dataEpoch() + accessEpoch();
+const utf8 = new TextEncoder();
 
 function cacheOf(db: Db): TtlCache<string, Uint8Array<ArrayBuffer>> {
   let cache = caches.get(db);
@@ -41,7 +42,7 @@ export async function cachedJson<T extends object>(
   // Kept as UTF-8 bytes: a string would be encoded anew for the socket on every answer (a 52-week history is
   // ~200 KB of garbage per request otherwise).
   const bytes = (await cacheOf(c.get('deps').db).get(key, async () =>
-    new TextEncoder().encode(JSON.stringify(await load())),
+    utf8.encode(JSON.stringify(await load())),
   )) as Uint8Array<ArrayBuffer>;
   // A new header record each time: @hono/node-server adds Content-Length to the one it is given.
   return c.body(bytes, 200, { 'content-type': 'application/json' }) as unknown as Response &

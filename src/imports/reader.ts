@@ -150,12 +150,15 @@ class CsvPart {
   ) {}
 
   push(bytes: Uint8Array, final: boolean): void {
+    // UTF-8 writes a 0 byte for U+0000 only, so the bytes tell before any decoding.
+    if (bytes.indexOf(0) >= 0) {
+      throw new ImportFileError('unsupported_file', `${this.name} holds binary data, not CSV text`);
+    }
     let text: string;
     if (!this.midCharacter && isAscii(bytes)) {
       // Most exports are ASCII chunk after chunk: the bytes are the text (latin1 maps each byte to its char, as
       // UTF-8 does below 0x80), without the UTF-8 decoder's per-byte work. Only between characters: a chunk
       // that continues one the last chunk cut off goes to the decoder holding its first bytes.
-      if (bytes.indexOf(0) >= 0) this.binary();
       text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
     } else {
       this.decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: this.begun });
@@ -168,7 +171,6 @@ class CsvPart {
         );
       }
       this.midCharacter = endsMidCharacter(bytes);
-      if (text.includes('\u0000')) this.binary();
     }
     if (bytes.length > 0) this.begun = true;
     const nl = text.lastIndexOf('\n');
@@ -181,10 +183,6 @@ class CsvPart {
     }
     if (this.parser === undefined) this.startWith(text, final);
     else this.parse(text, final);
-  }
-
-  private binary(): never {
-    throw new ImportFileError('unsupported_file', `${this.name} holds binary data, not CSV text`);
   }
 
   private startWith(text: string, final: boolean): void {

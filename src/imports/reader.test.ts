@@ -92,7 +92,7 @@ function viaPapaparse(chunks: string[]): Read {
     const input = partial + (all[i] as string);
     const r = parser.parse(input, 0, !final) as {
       data: string[][];
-      errors: { type: string }[];
+      errors: { code: string }[];
       meta: { cursor: number };
     };
     partial = final ? '' : input.slice(r.meta.cursor);
@@ -114,7 +114,7 @@ function viaPapaparse(chunks: string[]): Read {
         });
       } else read.rows.push([line, READ.map((i) => fields[i] ?? '')]);
     }
-    if (final && r.errors.some((e) => e.type === 'Quotes')) {
+    if (final && r.errors.some((e) => e.code === 'MissingQuotes')) {
       return { rows: [], rejected: [], error: 'malformed_csv' };
     }
   }
@@ -216,6 +216,22 @@ describe('the CSV reader', () => {
         [5, 'has 3 fields where the header has 4'],
       ]);
     }
+  });
+
+  it('rejects a stray quote in the last row, with or without a line break after it; refuses only a quote left open', async () => {
+    const rows = ['id,a,b,c', '"1","x","y","z"', '"2","x"oops,"y","z"'];
+    for (const text of [rows.join('\n'), `${rows.join('\n')}\n`]) {
+      for (const chunks of [[text], cut(text, 5)]) {
+        const read = await viaReader(chunks);
+        expect(read.error).toBeNull();
+        expect(read.rows.map(([line, f]) => [line, f[0]])).toEqual([[2, '1']]);
+        expect(read.rejected.map((p) => [p.line, p.reason])).toEqual([
+          [3, 'has 3 fields where the header has 4'],
+        ]);
+      }
+    }
+    const open = ['id,a,b,c', '"1","x","y","z"', '"2","x","y","z'].join('\n');
+    expect((await viaReader([open])).error).toBe('malformed_csv');
   });
 
   it('decodes UTF-8 cut anywhere in its bytes, ASCII pieces and multi-byte characters alike', async () => {

@@ -225,13 +225,15 @@ class CsvPart {
     // The low-level parser is typed `any`; its result is `{ data, errors, meta: { cursor } }`.
     const results = parser.parse(input, 0, !final) as {
       data: string[][];
-      errors: { type: string }[];
+      errors: { code: string }[];
       meta: { cursor: number };
     };
     this.partial = final ? '' : input.slice(results.meta.cursor);
     for (const row of results.data) this.row(row);
     if (final) {
-      if (results.errors.some((e) => e.type === 'Quotes')) {
+      // A quoted field still open at the end (papaparse's MissingQuotes); a stray quote inside a record
+      // (InvalidQuotes) is that row's problem, not the file's.
+      if (results.errors.some((e) => e.code === 'MissingQuotes')) {
         throw new ImportFileError(
           'malformed_csv',
           `${this.name} ends inside a quoted field: it looks cut short; download or export it again`,

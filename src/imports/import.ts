@@ -80,7 +80,8 @@ export async function importFiles(
   store: LedgerStore,
   previousOf: (format: ImportFormat) => Promise<PreviousLedger | null>,
 ): Promise<ImportOutcome> {
-  const keys = new KeySet();
+  // 16 bytes a ticket: let go once the file and the import it continues are read (the fold needs it no more).
+  let keys: KeySet | null = new KeySet();
   let seq = 0;
   // The chunk being written, and the one before it: reading goes on while Postgres writes the last full chunk
   // (it runs on the other core) and waits only when a second one is full; two chunks in flight at most.
@@ -101,7 +102,7 @@ export async function importFiles(
   const sink = {
     ticket(t: ImportedTicket) {
       const [hi, lo] = hashKey(t.id, plan.keySeed);
-      if (!keys.add(hi, lo)) {
+      if (!(keys as KeySet).add(hi, lo)) {
         rows.duplicate++;
         return;
       }
@@ -147,7 +148,7 @@ export async function importFiles(
     for await (const bytes of previous.chunks) {
       const chunk = new LedgerChunk(bytes);
       for (let i = 0; i < chunk.size; i++) {
-        if (keys.has(chunk.hi(i), chunk.lo(i))) continue;
+        if ((keys as KeySet).has(chunk.hi(i), chunk.lo(i))) continue;
         writer.copy(chunk, i, previous.agents);
         kept++;
       }
@@ -155,6 +156,7 @@ export async function importFiles(
     }
     if (previous.coversFrom !== null) coversFrom = Math.min(coversFrom, previous.coversFrom);
   }
+  keys = null;
   writer.flush();
   await writing;
 

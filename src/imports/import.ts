@@ -148,7 +148,7 @@ export async function importFiles(
     for await (const bytes of previous.chunks) {
       const chunk = new LedgerChunk(bytes);
       for (let i = 0; i < chunk.size; i++) {
-        if ((keys as KeySet).has(chunk.hi(i), chunk.lo(i))) continue;
+        if (keys.has(chunk.hi(i), chunk.lo(i))) continue;
         writer.copy(chunk, i, previous.agents);
         kept++;
       }

@@ -17,6 +17,7 @@ import { frontEventsExport } from '../../emulators/front/export.ts';
 import { gzip, intercomConversationExport, intercomCsatExport } from '../../emulators/intercom/export.ts';
 import { genericTemplateExport } from '../../emulators/plain/export.ts';
 import { zendeskCsvExport, zendeskZipExport } from '../../emulators/zendesk/export.ts';
+import { CHUNK_TICKETS } from '../imports/ledger.ts';
 import {
   cliEnv,
   createTestApp,
@@ -300,6 +301,41 @@ describe('consecutive exports', () => {
       ZENDESK_CAPS,
     );
   }, 60_000);
+
+  it('read a digest of several chunks back through Postgres: a large export continued by a later one', async () => {
+    const timezone = 'UTC';
+    const { keys } = await workspace(timezone);
+    // Over two chunks of the digest in each import: the continuation and the fold read chunk after chunk back
+    // from Postgres.
+    const d = generateDataset({ seed: 9, conversations: 40_000 });
+    const asOf = new Date(d.now).toISOString();
+    const cut = d.now - 4 * 7 * 86_400_000;
+    const part = (keep: (createdAt: number) => boolean) =>
+      genericTemplateExport({ ...d, conversations: d.conversations.filter((c) => keep(c.createdAt)) });
+    const first = (await (
+      await upload(
+        keys.admin,
+        part((at) => at < cut + 14 * 86_400_000),
+        'text/csv',
+        { asOf },
+      )
+    ).json()) as ImportBody;
+    const second = (await (
+      await upload(
+        keys.admin,
+        part((at) => at >= cut),
+        'text/csv',
+        { asOf },
+      )
+    ).json()) as ImportBody;
+    expect(first.state).toBe('succeeded');
+    expect(first.rows.accepted).toBeGreaterThan(2 * CHUNK_TICKETS);
+    expect(second.rows.accepted).toBeLessThan(first.rows.accepted);
+    await expectTruth(keys.member, second, asExported(d, {}), timezone, {
+      csatMeanScore: true,
+      deflectionRate: true,
+    });
+  }, 120_000);
 
   it('importing the same export twice changes nothing', async () => {
     const timezone = 'UTC';

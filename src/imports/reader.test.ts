@@ -4,12 +4,13 @@ import { ImportFileError, type CsvFormat, type RowProblem } from '../metrics/imp
 import { endsMidCharacter, readExport } from './reader.ts';
 
 /*
- * The reader's fast path (csv-scan.ts) against papaparse alone, the way the reader read every file before it:
- * for any text, cut anywhere, the same rows with the same row numbers, the same rejections and the same
- * refusals. Malformed text is the point: stray quotes, short and long rows, CR and LF in odd places.
+ * The reader's fast path (csv-scan.ts) against papaparse alone with the reader's rules, the way the reader read
+ * every file before it had a fast path: for any text, cut anywhere, the same rows with the same row numbers, the
+ * same rejections and the same refusals. Malformed text is the point: stray quotes, short and long rows, CR and LF in odd places.
  */
 
 const COLUMNS = ['id', 'a', 'b', 'c'];
+const STRAY = 'has a stray quote: a quote inside a quoted field must be doubled ("")';
 /** The columns the test format reads: `b` is left out, so the reader need not copy it. */
 const READ = [0, 1, 3];
 
@@ -72,11 +73,15 @@ async function viaReaderBytes(chunks: Uint8Array[]): Promise<Read> {
     if (!(e instanceof ImportFileError)) throw e;
     read.error = e.code;
     read.rows = [];
+    refusals.set(read, e.message);
   }
   return read;
 }
 
-/** The reader as it was: papaparse over every chunk, the unread rest carried to the next. */
+/** The message of each refusal viaReader saw (kept out of Read, which is compared with viaPapaparse's). */
+const refusals = new WeakMap<Read, string>();
+
+/** The reader's rules on papaparse alone: papaparse over every chunk, the unread rest carried to the next. */
 function viaPapaparse(chunks: string[]): Read {
   const read: Read = { rows: [], rejected: [], error: null };
   const first = chunks[0] ?? '';
@@ -92,11 +97,12 @@ function viaPapaparse(chunks: string[]): Read {
     const input = partial + (all[i] as string);
     const r = parser.parse(input, 0, !final) as {
       data: string[][];
-      errors: { code: string }[];
+      errors: { code: string; row: number }[];
       meta: { cursor: number };
     };
     partial = final ? '' : input.slice(r.meta.cursor);
-    for (const fields of r.data) {
+    const stray = new Set(r.errors.filter((e) => e.code === 'InvalidQuotes').map((e) => e.row));
+    for (const [at, fields] of r.data.entries()) {
       if (columns < 0) {
         if (fields.length === 1 && fields[0]?.trim() === '') continue;
         columns = fields.length;
@@ -105,7 +111,14 @@ function viaPapaparse(chunks: string[]): Read {
       line++;
       if (fields.length === 1 && fields[0] === '') continue;
       rowsRead++;
-      if (fields.length !== columns) {
+      if (stray.has(at)) {
+        read.rejected.push({
+          line,
+          column: '(row)',
+          valueClass: 'text',
+          reason: STRAY,
+        });
+      } else if (fields.length !== columns) {
         read.rejected.push({
           line,
           column: '(row)',
@@ -212,7 +225,7 @@ describe('the CSV reader', () => {
       ]);
       expect(read.rows[2]?.[1][1]).toBe('multi\nline');
       expect(read.rejected.map((p) => [p.line, p.reason])).toEqual([
-        [3, 'has 3 fields where the header has 4'],
+        [3, STRAY],
         [5, 'has 3 fields where the header has 4'],
       ]);
     }
@@ -225,13 +238,39 @@ describe('the CSV reader', () => {
         const read = await viaReader(chunks);
         expect(read.error).toBeNull();
         expect(read.rows.map(([line, f]) => [line, f[0]])).toEqual([[2, '1']]);
-        expect(read.rejected.map((p) => [p.line, p.reason])).toEqual([
-          [3, 'has 3 fields where the header has 4'],
-        ]);
+        expect(read.rejected.map((p) => [p.line, p.reason])).toEqual([[3, STRAY]]);
       }
     }
     const open = ['id,a,b,c', '"1","x","y","z"', '"2","x","y","z'].join('\n');
     expect((await viaReader([open])).error).toBe('malformed_csv');
+  });
+
+  it('rejects a row whose stray quote made papaparse guess its fields, even when the guess has the right count', async () => {
+    // `"x"oops` opens a field that papaparse closes only at a later quote followed by a delimiter: row 3 swallows
+    // line 4 and still counts 4 fields. Its values would be made up; it is rejected instead.
+    const text = ['id,a,b,c', '1,x,y,z', '2,"x"oops,y', '3,"p",q,r', '4,x,y,z', ''].join('\n');
+    for (const chunks of [[text], cut(text, 9), [...text]]) {
+      const read = await viaReader(chunks);
+      expect(read.rows.map(([line, f]) => [line, f[0]])).toEqual([
+        [2, '1'],
+        [4, '4'],
+      ]);
+      expect(read.rejected.map((p) => [p.line, p.reason])).toEqual([[3, STRAY]]);
+      expect(read).toEqual(viaPapaparse(chunks));
+    }
+  });
+
+  it('refuses a file whose quote is never closed once the open record passes 4 MiB, not at its end', async () => {
+    // Everything after `"x"oops` is one open field: without a bound, each chunk would read it all again.
+    const rows = ['id,a,b,c', '1,"x"oops,y,z'];
+    for (let i = 2; i < 250_000; i++) rows.push(`${i},plain,text,${i}`);
+    const text = rows.join('\n');
+    expect(text.length).toBeGreaterThan(5 * 1024 * 1024);
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length; at += 64 * 1024) chunks.push(text.slice(at, at + 64 * 1024));
+    const read = await viaReader(chunks);
+    expect(read.error).toBe('malformed_csv');
+    expect(refusals.get(read)).toMatch(/record over 4 MiB: a quote in it is probably never closed/);
   });
 
   it('decodes UTF-8 cut anywhere in its bytes, ASCII pieces and multi-byte characters alike', async () => {

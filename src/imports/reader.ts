@@ -210,6 +210,14 @@ class CsvPart {
 
   private parse(text: string, final: boolean): void {
     const parser = this.parser as Papa.Parser;
+    // The record the text before ended in, still open: read again with each new text, so it is bounded as a line
+    // is. Past 4 MiB it is no helpdesk's record but a quote left open, and the rest of the file would be one field.
+    if (this.partial.length > MAX_LINE_CHARS) {
+      throw new ImportFileError(
+        'malformed_csv',
+        `${this.name} has a record over 4 MiB: a quote in it is probably never closed (a stray " in a field); export the file again`,
+      );
+    }
     let input = this.partial + text;
     // Once the header is known, well-formed records take the fast path (csv-scan.ts); from the first record it
     // does not read on, papaparse reads the rest of this text, as it reads every record of a malformed file.
@@ -225,11 +233,15 @@ class CsvPart {
     // The low-level parser is typed `any`; its result is `{ data, errors, meta: { cursor } }`.
     const results = parser.parse(input, 0, !final) as {
       data: string[][];
-      errors: { code: string }[];
+      errors: { code: string; row: number }[];
       meta: { cursor: number };
     };
     this.partial = final ? '' : input.slice(results.meta.cursor);
-    for (const row of results.data) this.row(row);
+    // A quote that neither ends its field nor is doubled (`"x"oops,`): papaparse reads on to a later quote, so the
+    // row's fields are a guess (it may even have swallowed the next line). Such a row is rejected, not read.
+    const stray = new Set<number>();
+    for (const e of results.errors) if (e.code === 'InvalidQuotes') stray.add(e.row);
+    results.data.forEach((row, i) => this.row(row, stray.has(i)));
     if (final) {
       // A quoted field still open at the end (papaparse's MissingQuotes); a stray quote inside a record
       // (InvalidQuotes) is that row's problem, not the file's.
@@ -245,7 +257,7 @@ class CsvPart {
     }
   }
 
-  private row(fields: string[]): void {
+  private row(fields: string[], strayQuote = false): void {
     if (this.reader === undefined) {
       if (fields.length === 1 && fields[0]?.trim() === '') return;
       if (fields.length > MAX_COLUMNS) {
@@ -267,6 +279,15 @@ class CsvPart {
     this.line++;
     if (fields.length === 1 && (fields[0] ?? '') === '') return;
     this.read.rowsRead++;
+    if (strayQuote) {
+      this.read.reject(this.name, {
+        line: this.line,
+        column: '(row)',
+        valueClass: 'text',
+        reason: 'has a stray quote: a quote inside a quoted field must be doubled ("")',
+      });
+      return;
+    }
     if (fields.length !== this.columns) {
       this.read.reject(this.name, {
         line: this.line,

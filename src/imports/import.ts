@@ -80,7 +80,7 @@ export async function importFiles(
   store: LedgerStore,
   previousOf: (format: ImportFormat) => Promise<PreviousLedger | null>,
 ): Promise<ImportOutcome> {
-  // 16 bytes a ticket: let go once the file and the import it continues are read (the fold needs it no more).
+  // 16–32 bytes a ticket: let go once the file and the import it continues are read (the fold needs it no more).
   let keys: KeySet | null = new KeySet();
   let seq = 0;
   // The chunk being written, and the one before it: reading goes on while Postgres writes the last full chunk

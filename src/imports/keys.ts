@@ -19,9 +19,9 @@ export function hashKey(id: string, seed: number): [number, number] {
 }
 
 /**
- * A set of 64-bit keys in typed arrays (open addressing, linear probing): 16 bytes a key at most. Split by the
- * top bits of the key into 64 tables that grow on their own, so growing copies 1/64 of the set, never all of it
- * beside its doubled copy (a million keys: 16 MB, not 16 MB plus 8 MB for a moment).
+ * A set of 64-bit keys in typed arrays (open addressing, linear probing, tables at most half full): 16–32 bytes a
+ * key. Split by the top bits of the key into 64 tables that grow on their own, so growing copies 1/64 of the set,
+ * never all of it beside its doubled copy (a million keys: 16 MB, not 16 MB plus 8 MB for a moment).
  */
 export class KeySet {
   private readonly tables = Array.from({ length: 64 }, () => new KeyTable());

@@ -166,7 +166,9 @@ export const frontCsv: CsvFormat = {
           if (t) sink.ticket(t);
           if (f.createdAt !== null) sink.cover(f.createdAt);
         }
+        // The fold that follows needs neither (the set holds an id per message of the file).
         activities.length = 0;
+        seen.clear();
       },
       caps() {
         const unsupported: Partial<Record<MetricKey, string>> = {};

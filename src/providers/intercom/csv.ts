@@ -136,7 +136,9 @@ export const intercomCsv: CsvFormat = {
           if (hasCsatFile) t.rating = r ? { at: r.at, positive: r.score >= 4, score: r.score } : null;
           sink.ticket(t);
         }
+        // The fold that follows needs neither.
         conversations.clear();
+        ratings.clear();
       },
       caps() {
         const unsupported: Partial<Record<MetricKey, string>> = {};

@@ -307,7 +307,7 @@ describe('consecutive exports', () => {
     const { keys } = await workspace(timezone);
     // Over two chunks of the digest in each import: the continuation and the fold read chunk after chunk back
     // from Postgres.
-    const d = generateDataset({ seed: 9, conversations: 40_000 });
+    const d = generateDataset({ seed: 9, conversations: 48_000 });
     const asOf = new Date(d.now).toISOString();
     const cut = d.now - 4 * 7 * 86_400_000;
     const part = (keep: (createdAt: number) => boolean) =>

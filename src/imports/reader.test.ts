@@ -111,21 +111,13 @@ function viaPapaparse(chunks: string[]): Read {
       line++;
       if (fields.length === 1 && fields[0] === '') continue;
       rowsRead++;
-      if (stray.has(at)) {
-        read.rejected.push({
-          line,
-          column: '(row)',
-          valueClass: 'text',
-          reason: STRAY,
-        });
-      } else if (fields.length !== columns) {
-        read.rejected.push({
-          line,
-          column: '(row)',
-          valueClass: 'text',
-          reason: `has ${fields.length} fields where the header has ${columns}`,
-        });
-      } else read.rows.push([line, READ.map((i) => fields[i] ?? '')]);
+      const unread = stray.has(at)
+        ? STRAY
+        : fields.length !== columns
+          ? `has ${fields.length} fields where the header has ${columns}`
+          : null;
+      if (unread !== null) read.rejected.push({ line, column: '(row)', valueClass: 'text', reason: unread });
+      else read.rows.push([line, READ.map((i) => fields[i] ?? '')]);
     }
     if (final && r.errors.some((e) => e.code === 'MissingQuotes')) {
       return { rows: [], rejected: [], error: 'malformed_csv' };

@@ -279,22 +279,14 @@ class CsvPart {
     this.line++;
     if (fields.length === 1 && (fields[0] ?? '') === '') return;
     this.read.rowsRead++;
-    if (strayQuote) {
-      this.read.reject(this.name, {
-        line: this.line,
-        column: '(row)',
-        valueClass: 'text',
-        reason: 'has a stray quote: a quote inside a quoted field must be doubled ("")',
-      });
-      return;
-    }
-    if (fields.length !== this.columns) {
-      this.read.reject(this.name, {
-        line: this.line,
-        column: '(row)',
-        valueClass: 'text',
-        reason: `has ${fields.length} fields where the header has ${this.columns}`,
-      });
+    // The row as a whole cannot be read: its fields are a guess, or not the header's.
+    const unread = strayQuote
+      ? 'has a stray quote: a quote inside a quoted field must be doubled ("")'
+      : fields.length !== this.columns
+        ? `has ${fields.length} fields where the header has ${this.columns}`
+        : null;
+    if (unread !== null) {
+      this.read.reject(this.name, { line: this.line, column: '(row)', valueClass: 'text', reason: unread });
       return;
     }
     try {

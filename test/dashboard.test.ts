@@ -106,8 +106,10 @@ describe('the dashboard in Chromium', () => {
     const card = (name: string) =>
       page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
 
-    // Intercom by OAuth: its consent page, then back on the integrations page.
+    // Intercom by OAuth (its data region is optional): its consent page, then back on the integrations page.
     await card('Intercom').getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect.poll(() => page.getByRole('dialog').getByLabel('Region (optional)').count()).toBe(1);
+    await page.getByRole('dialog').getByRole('button', { name: 'Continue to Intercom' }).click();
     await page.waitForURL(/\/_sandbox\/intercom\//);
     await page.getByRole('button', { name: 'Allow access' }).click();
     await page.waitForURL(`${base}/app/integrations`);

@@ -22,7 +22,10 @@ export const ImportQuerySchema = z.strictObject({
     .string()
     .max(40)
     .optional()
-    .openapi({ description: 'When the export was taken (ISO 8601); default: the latest time in the file' }),
+    .openapi({
+      description:
+        'When the export was taken (ISO 8601); default: the second after the latest time in the file',
+    }),
   dryRun: boolish.openapi({ description: 'Parse, validate and compute; store nothing' }),
   strict: boolish.openapi({ description: 'Any rejected row rejects the whole file' }),
 });

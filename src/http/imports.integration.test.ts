@@ -239,6 +239,19 @@ describe('import equals the ground truth', () => {
   }, 60_000);
 });
 
+describe('the export instant', () => {
+  it('defaults to the second after the latest time in the file, so that what happened last counts', async () => {
+    const { keys } = await workspace('UTC');
+    const template = await t.request('/imports/template.csv', { key: keys.member });
+    const res = await upload(keys.admin, await template.text(), 'text/csv');
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as ImportBody & { asOf: string };
+    // th_1003 closed, AI-resolved, at 14:31+01:00: the latest time in the file.
+    expect(body.asOf).toBe('2026-11-17T13:31:01.000Z');
+    expect(body.metrics).toMatchObject({ weeklyVolume: 3, deflectionRate: 50, oneTouchRate: 50, openNow: 1 });
+  }, 30_000);
+});
+
 describe('consecutive exports', () => {
   it('count a ticket in both once, with the later state; deleting the later one brings back the earlier', async () => {
     const timezone = 'America/Chicago';

@@ -65,9 +65,16 @@ export interface ImportOutcome {
   snapshot: MetricsSnapshot;
 }
 
-/** The latest instant a ticket mentions: the export's as-of when the caller does not say. */
+/** The latest instant a ticket mentions. */
 const latestOf = (t: ImportedTicket) =>
   Math.max(t.createdAt, t.updatedAt ?? -Infinity, t.closedNowAt ?? -Infinity, t.rating?.at ?? -Infinity);
+
+/**
+ * The export's instant when the caller does not say: the whole second after the latest time in the file. The file
+ * was written after everything in it, and the windows end just before `now` (half-open, docs/metrics.md): as of
+ * the latest time itself, what happened last would be left out.
+ */
+const secondAfter = (t: number) => Math.floor(t / 1000) * 1000 + 1000;
 
 /**
  * Reads an upload into a ticket digest (de-duplicated by ticket id, first occurrence kept), adds the tickets of
@@ -160,7 +167,7 @@ export async function importFiles(
   writer.flush();
   await writing;
 
-  const asOf = plan.asOf ?? Math.max(latest, previous?.asOf ?? -Infinity);
+  const asOf = plan.asOf ?? Math.max(secondAfter(latest), previous?.asOf ?? -Infinity);
   const fold = new MetricsFold(
     { now: new Date(asOf), timezone: plan.workspaceTimezone, historyWeeks: 'covered' },
     read.run.caps(),

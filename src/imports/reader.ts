@@ -97,14 +97,18 @@ function delimiterOf(line: string): string {
       : ',';
 }
 
+/** What each format needs, the closest first; what a format is missing is named when it has some of them. */
 function unknownFormat(formats: readonly CsvFormat[], header: Header): ImportFileError {
-  const lines = formats.map((f) => {
-    const missing = f.required.filter((h) => header.index(h) < 0);
-    return `${f.id} (${f.label}: needs ${f.required.join(', ')}${missing.length ? `; missing ${missing.join(', ')}` : ''})`;
-  });
+  const lines = formats
+    .map((f) => ({ f, missing: f.required.filter((h) => header.index(h) < 0) }))
+    .sort((a, b) => a.missing.length - b.missing.length)
+    .map(({ f, missing }) => {
+      const partly = missing.length < f.required.length ? ` (missing: ${missing.join(', ')})` : '';
+      return `${f.id} (${f.label}) needs ${f.required.join(', ')}${partly}`;
+    });
   return new ImportFileError(
     'unknown_format',
-    `the headers match no export Deskpulse reads. Formats: ${lines.join(' | ')}`,
+    `the headers match no export Deskpulse reads (names are matched trimmed, in any case). ${lines.join('; ')}`,
   );
 }
 

@@ -92,7 +92,8 @@ export class RowValues {
       throw new ImportFileError(
         'missing_timezone',
         `"${this.name(i)}" has times without a UTC offset and the file does not say its timezone: ` +
-          'pass the timezone the export was made in (timezone=Europe/London, or --timezone)',
+          'give the timezone the export was made in (timezone=Europe/London in the API, --timezone in the CLI, ' +
+          '"Timezone of the file" in the dashboard)',
       );
     }
     return this.reject(i, 'is not a date and time like 2026-11-18 15:30');

@@ -19,6 +19,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * An error as a person reads it: the message, then each detail it does not already say (which field, and why).
+ * `fallback` when the failure is not the server's answer.
+ */
+export function errorText(e: unknown, fallback: string): string {
+  if (!(e instanceof ApiError)) return fallback;
+  const extra = e.details.filter((d) => !e.message.includes(d.message)).map((d) => `${d.path}: ${d.message}`);
+  return extra.length > 0 ? `${e.message} (${extra.join('; ')})` : e.message;
+}
+
 /** Any failure as an ApiError (a network error or a bug has no status: 0), for the pages to show. */
 export const asApiError = (e: unknown): ApiError =>
   e instanceof ApiError ? e : new ApiError(0, 'error', e instanceof Error ? e.message : String(e));

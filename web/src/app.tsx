@@ -27,6 +27,10 @@ const NAV = [
 function Shell({ children }: { children: ReactNode }) {
   const { data: me } = useMe();
   const [location] = useLocation();
+  // The source picked on one page stays picked on the others that show a source's numbers.
+  const source = new URLSearchParams(useSearch()).get('source');
+  const withSource = (href: string) =>
+    source && (href === '/' || href === '/team') ? `${href}?source=${encodeURIComponent(source)}` : href;
   const queries = useQueryClient();
   const signOut = async () => {
     await api('/auth/sign-out', { method: 'POST' });
@@ -51,7 +55,7 @@ function Shell({ children }: { children: ReactNode }) {
                   : location.startsWith(href);
               return (
                 <li key={href}>
-                  <Link href={href} aria-current={current ? 'page' : undefined}>
+                  <Link href={withSource(href)} aria-current={current ? 'page' : undefined}>
                     {label}
                   </Link>
                 </li>
@@ -61,7 +65,7 @@ function Shell({ children }: { children: ReactNode }) {
         </nav>
         <div className="who">
           <span className="who-name">
-            {me?.workspace?.name}
+            <span className="who-workspace">{me?.workspace?.name}</span>
             {me?.role && <span className="role-badge">{me.role}</span>}
           </span>
           <button type="button" className="button button-quiet" onClick={() => void signOut()}>

@@ -125,6 +125,10 @@ export function formatValue(unit: Unit, v: number): string {
   }
 }
 
+/** What one week's value covers, for a chart of weeks: "median, last 7 days" becomes "median, per week". */
+export const weeklyWindow = (meta: MetricMeta): string =>
+  meta.window.replace(/, last \d+ days$/, ', per week');
+
 export interface Delta {
   /** Signed change as shown (one decimal): % change for counts and durations, points for percentages. */
   value: number;

@@ -51,8 +51,9 @@ export const zendeskCsv: CsvFormat = {
     if (timezone === null) {
       throw new ImportFileError(
         'missing_timezone',
-        "a Zendesk export writes times in the account's timezone without saying which: pass it " +
-          '(timezone=America/New_York, or --timezone); it is in Admin Center → Account → Localization',
+        "a Zendesk export writes times in the account's timezone without saying which: give that timezone " +
+          "(Admin Center → Account → Localization) as the import's timezone (timezone=America/New_York in the " +
+          'API, --timezone in the CLI, "Timezone of the file" in the dashboard)',
       );
     }
     return {

@@ -19,7 +19,8 @@ interface FormatInfo {
 
 const ZONES = timeZones();
 
-const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+const mib = (b: number) =>
+  b < 1024 * 1024 ? `${Math.ceil(b / 1024)} KiB` : `${(b / 1024 / 1024).toFixed(1)} MiB`;
 
 function Summary({ r }: { r: ImportDto }) {
   return (
@@ -100,7 +101,7 @@ function RowErrors({ errors, rejected }: { errors: ImportDto['rowErrors']; rejec
   );
 }
 
-function History({ writable }: { writable: boolean }) {
+function History() {
   const list = useQuery({ queryKey: ['imports'], queryFn: () => api<{ imports: ImportDto[] }>('/imports') });
   const queries = useQueryClient();
   const [deleting, setDeleting] = useState<ImportDto | null>(null);
@@ -129,7 +130,7 @@ function History({ writable }: { writable: boolean }) {
               <th scope="col" className="num">
                 Rows accepted
               </th>
-              {writable && <th scope="col">Actions</th>}
+              <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
@@ -146,13 +147,11 @@ function History({ writable }: { writable: boolean }) {
                       : 'imported'}
                 </td>
                 <td className="num">{i.rows.accepted}</td>
-                {writable && (
-                  <td>
-                    <button type="button" className="button button-quiet" onClick={() => setDeleting(i)}>
-                      Delete
-                    </button>
-                  </td>
-                )}
+                <td>
+                  <button type="button" className="button button-quiet" onClick={() => setDeleting(i)}>
+                    Delete
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -214,7 +213,7 @@ export default function Import() {
       const err = asApiError(e);
       setError(err);
       setResult(null);
-      if (/timezone/i.test(err.message)) setNeedsZone(true);
+      setNeedsZone(err.code === 'missing_timezone');
       void queries.invalidateQueries({ queryKey: ['imports'] });
     } finally {
       setProgress(null);
@@ -235,7 +234,7 @@ export default function Import() {
         <a href="/docs#/Imports">API</a> · <a href="/imports/template.csv">generic template</a>
       </p>
       {!writable ? (
-        <Notice tone="info">Owners and admins import files. You can see past imports below.</Notice>
+        <Notice tone="info">Owners and admins import files and see past imports.</Notice>
       ) : (
         <div className="card">
           <div
@@ -341,8 +340,12 @@ export default function Import() {
           </Link>
         </p>
       )}
-      <h2>Past imports</h2>
-      <History writable={writable} />
+      {writable && (
+        <>
+          <h2>Past imports</h2>
+          <History />
+        </>
+      )}
       {formats.data && (
         <details className="formats">
           <summary>What each export needs</summary>

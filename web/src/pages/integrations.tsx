@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import type { ConnectionInfo, ProviderInfo } from '../../../src/contracts/integrations.ts';
 import type { RefreshDto } from '../../../src/contracts/metrics.ts';
-import { api, ApiError } from '../api.ts';
+import { api, errorText } from '../api.ts';
 import { Confirm, Dialog } from '../components/dialog.tsx';
 import { ErrorState, Loading, Notice } from '../components/states.tsx';
 import { dateTime, relative } from '../format.ts';
@@ -11,6 +11,23 @@ import { canWrite, useMe } from '../session.ts';
 import { useConnections, useMetrics } from './overview.tsx';
 
 /** What the OAuth callback's error codes mean, in words a person can act on. */
+
+/** Help text with its https:// addresses as links (a helpdesk's own page on where to find the token). */
+function Linked({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(/(https:\/\/[^\s)]+)/).map((part, i) =>
+        i % 2 === 1 ? (
+          <a key={part} href={part} target="_blank" rel="noreferrer">
+            {part}
+          </a>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
 function callbackMessage(helpdesk: string, error: string): string {
   switch (error) {
     case 'not_signed_in':
@@ -143,10 +160,12 @@ function TokenDialog({ provider, onDone }: { provider: ProviderInfo; onDone: () 
                   onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
                 />
               )}
-              <small>{f.help}</small>
+              <small>
+                <Linked text={f.help} />
+              </small>
             </label>
           ))}
-          {connect.error && <Notice tone="error">{connect.error.message}</Notice>}
+          {connect.error && <Notice tone="error">{errorText(connect.error, connect.error.message)}</Notice>}
           <button type="submit" className="button" disabled={connect.isPending}>
             {connect.isPending ? 'Checking…' : 'Verify and connect'}
           </button>
@@ -169,7 +188,6 @@ function ConnectButton({
   const [open, setOpen] = useState(false);
   const [params, setParams] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  const required = provider.params.filter((p) => p.required);
   const start = async () => {
     setError(null);
     try {
@@ -179,13 +197,13 @@ function ConnectButton({
       );
       window.location.assign(authorizeUrl);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'could not start the connection');
+      setError(errorText(e, 'could not start the connection'));
     }
   };
   if (!provider.oauth.available) {
     return <p className="muted">OAuth needs {provider.oauth.missing} on the server.</p>;
   }
-  if (required.length === 0) {
+  if (provider.params.length === 0) {
     return (
       <>
         <button type="button" className={look} onClick={() => void start()}>
@@ -208,11 +226,14 @@ function ConnectButton({
             void start();
           }}
         >
-          {required.map((p) => (
+          {provider.params.map((p) => (
             <label key={p.name} className="field">
-              <span>{p.name[0]?.toUpperCase() + p.name.slice(1)}</span>
+              <span>
+                {p.name[0]?.toUpperCase() + p.name.slice(1)}
+                {p.required ? '' : ' (optional)'}
+              </span>
               <input
-                required
+                required={p.required}
                 // No `pattern` attribute: browsers compile it with the `v` flag, which the server's patterns are
                 // not written for. The server checks it and its message is shown here.
                 aria-invalid={error !== null}
@@ -271,7 +292,7 @@ function RefreshNow({
       });
       setRefreshId(id);
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'could not start the refresh');
+      setError(errorText(e, 'could not start the refresh'));
     }
   };
   // A helpdesk just connected: its first refresh starts now, with its progress shown, rather than at the next
@@ -514,7 +535,8 @@ export default function Integrations() {
       {landed &&
         (landing.status === 'connected' ? (
           <Notice tone="ok">
-            {landedName} is connected. Its first refresh is under way: it fills 12 weeks of history.
+            {landedName} is connected. Its first refresh fills 12 weeks of history: its card shows how far it
+            has got.
           </Notice>
         ) : (
           <Notice tone="error">{callbackMessage(landedName, landing.error ?? 'unknown')}</Notice>

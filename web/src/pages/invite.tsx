@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, asApiError } from '../api.ts';
+import { api, ApiError, asApiError, errorText } from '../api.ts';
 import { Loading, Notice } from '../components/states.tsx';
 import { useMe } from '../session.ts';
 
@@ -60,7 +60,7 @@ export default function Invite() {
       <div className="card narrow">
         <h1>Join the workspace</h1>
         <p>You are signed in as {me.data.user?.email}.</p>
-        {error && <Notice tone="error">{error.message}</Notice>}
+        {error && <Notice tone="error">{errorText(error, error.message)}</Notice>}
         <button type="button" className="button" disabled={busy} onClick={join}>
           Accept the invite
         </button>
@@ -125,8 +125,7 @@ export default function Invite() {
         </label>
         {error && (
           <Notice tone="error">
-            {error.status === 401 ? 'Wrong email or password.' : error.message}
-            {error.details.map((d) => ` ${d.path}: ${d.message}.`)}
+            {error.status === 401 ? 'Wrong email or password.' : errorText(error, error.message)}
           </Notice>
         )}
         <button type="submit" className="button" disabled={busy}>

@@ -1,7 +1,7 @@
 import { Link } from 'wouter';
 import { WeeklyChart } from '../components/chart.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
-import { formatValue, metaOf, shortDate } from '../format.ts';
+import { formatValue, metaOf, shortDate, weeklyWindow } from '../format.ts';
 import { useHistory, useMetrics, useSelectedSource } from './overview.tsx';
 import { sourceLabel } from './sources.tsx';
 
@@ -19,6 +19,7 @@ export default function Metric({ metricKey }: { metricKey: string }) {
   const weeks = history.data.weeks.filter((w) => w.source.id === row.source.id);
   const format = (v: number) => formatValue(meta.unit, v);
   const gaps = weeks.some((w) => w.metrics[meta.key] === null);
+  const never = weeks.length > 0 && weeks.every((w) => w.metrics[meta.key] === null);
   return (
     <>
       <p className="crumbs">
@@ -26,7 +27,8 @@ export default function Metric({ metricKey }: { metricKey: string }) {
       </p>
       <h1>{meta.label}</h1>
       <p className="lede">
-        {meta.window} · {sourceLabel(row.source)} · weeks run Monday to Sunday in {history.data.timezone}
+        {meta.pointInTime ? meta.window : weeklyWindow(meta)} · {sourceLabel(row.source)} · weeks run Monday
+        to Sunday in {history.data.timezone}
       </p>
       {row.notes[meta.key] && <p className="metric-note">Note: {row.notes[meta.key]}</p>}
       {meta.pointInTime ? (
@@ -40,6 +42,14 @@ export default function Metric({ metricKey }: { metricKey: string }) {
       ) : weeks.length === 0 ? (
         <Empty title="No completed weeks yet">
           <p>The first refresh of a connection fills 12 weeks; an import fills the weeks its file covers.</p>
+        </Empty>
+      ) : never ? (
+        <Empty title="Not measured">
+          <p>
+            {row.notMeasured[meta.key] ??
+              weeks.find((w) => w.notMeasured[meta.key])?.notMeasured[meta.key] ??
+              'No week of this source has a value for it.'}
+          </p>
         </Empty>
       ) : (
         <>

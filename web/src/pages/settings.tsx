@@ -15,7 +15,7 @@ import type {
   WebhookDto,
   WebhookEvent,
 } from '../../../src/contracts/webhooks.ts';
-import { api } from '../api.ts';
+import { api, errorText } from '../api.ts';
 import { Confirm, Dialog } from '../components/dialog.tsx';
 import { Empty, ErrorState, Loading, Notice } from '../components/states.tsx';
 import { TableScroll } from '../components/table.tsx';
@@ -183,7 +183,7 @@ function Members({ me }: { me: Me }) {
           </table>
         </TableScroll>
       )}
-      {role.error && <Notice tone="error">{role.error.message}</Notice>}
+      {role.error && <Notice tone="error">{errorText(role.error, role.error.message)}</Notice>}
       <Confirm
         open={removing !== null}
         onOpenChange={(o) => !o && setRemoving(null)}
@@ -236,7 +236,7 @@ function Invites() {
           Create invite link
         </button>
       </form>
-      {create.error && <Notice tone="error">{create.error.message}</Notice>}
+      {create.error && <Notice tone="error">{errorText(create.error, create.error.message)}</Notice>}
       {created && <Once label={`Invite link (${created.role}, single use, 7 days)`} value={created.url} />}
       {list.isError ? (
         <ErrorState error={list.error} />
@@ -303,7 +303,7 @@ function ApiKeys() {
           Create key
         </button>
       </form>
-      {create.error && <Notice tone="error">{create.error.message}</Notice>}
+      {create.error && <Notice tone="error">{errorText(create.error, create.error.message)}</Notice>}
       {created && <Once label={`API key "${created.name}"`} value={created.key} />}
       {list.isPending ? (
         <Loading what="keys" />
@@ -402,6 +402,7 @@ function Webhooks() {
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<WebhookEvent[]>(['connection.needs_reauth', 'refresh.failed']);
   const [created, setCreated] = useState<CreatedWebhookDto | null>(null);
+  const [deleting, setDeleting] = useState<WebhookDto | null>(null);
   const create = useMutation({
     mutationFn: () => api<CreatedWebhookDto>('/webhooks', { method: 'POST', json: { url, events } }),
     onSuccess: (w) => {
@@ -412,7 +413,10 @@ function Webhooks() {
   });
   const remove = useMutation({
     mutationFn: (id: string) => api(`/webhooks/${id}`, { method: 'DELETE' }),
-    onSuccess: () => void queries.invalidateQueries({ queryKey: ['webhooks'] }),
+    onSuccess: () => {
+      setDeleting(null);
+      void queries.invalidateQueries({ queryKey: ['webhooks'] });
+    },
   });
   return (
     <section aria-labelledby="hooks">
@@ -453,7 +457,7 @@ function Webhooks() {
           Add webhook
         </button>
       </form>
-      {create.error && <Notice tone="error">{create.error.message}</Notice>}
+      {create.error && <Notice tone="error">{errorText(create.error, create.error.message)}</Notice>}
       {created && <Once label="Signing secret" value={created.secret} />}
       {list.isError ? (
         <ErrorState error={list.error} />
@@ -464,13 +468,21 @@ function Webhooks() {
           {list.data?.webhooks.map((w) => (
             <li key={w.id}>
               <code>{w.url}</code> · {w.events.join(', ')} <Deliveries hook={w} />{' '}
-              <button type="button" className="button button-quiet" onClick={() => remove.mutate(w.id)}>
+              <button type="button" className="button button-quiet" onClick={() => setDeleting(w)}>
                 Delete
               </button>
             </li>
           ))}
         </ul>
       )}
+      <Confirm
+        open={deleting !== null}
+        onOpenChange={(o) => !o && setDeleting(null)}
+        title={`Delete the webhook to ${deleting?.url ?? ''}? It gets no more deliveries.`}
+        action="Delete webhook"
+        onConfirm={() => deleting && remove.mutate(deleting.id)}
+        error={remove.error}
+      />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, asApiError } from '../api.ts';
+import { api, asApiError, errorText } from '../api.ts';
 import { Notice } from '../components/states.tsx';
 
 /** First run: no workspace exists yet, so the first visitor makes one and becomes its Owner. */
@@ -54,12 +54,7 @@ export default function Setup() {
           />
           <small>At least 12 characters; a long phrase is best.</small>
         </label>
-        {error && (
-          <Notice tone="error">
-            {error.message}
-            {error.details.map((d) => ` ${d.path}: ${d.message}.`)}
-          </Notice>
-        )}
+        {error && <Notice tone="error">{errorText(error, error.message)}</Notice>}
         <button type="submit" className="button" disabled={setUp.isPending}>
           {setUp.isPending ? 'Setting up…' : 'Create workspace'}
         </button>

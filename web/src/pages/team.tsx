@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { AgentRowDto, AgentsResponse } from '../../../src/contracts/metrics.ts';
+import type { AgentsResponse } from '../../../src/contracts/metrics.ts';
+import { compareAgents, type AgentSortKey } from '../agent-order.ts';
 import { api } from '../api.ts';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { TableScroll } from '../components/table.tsx';
@@ -8,32 +9,21 @@ import { csatBand, duration } from '../format.ts';
 import { useMetrics, useSelectedSource } from './overview.tsx';
 import { SourcePicker } from './sources.tsx';
 
-type SortKey = 'name' | 'tickets' | 'csat' | 'firstResponseSeconds';
-const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
+const COLUMNS: { key: AgentSortKey; label: string; numeric: boolean }[] = [
   { key: 'name', label: 'Agent', numeric: false },
   { key: 'tickets', label: 'Tickets (7 days)', numeric: true },
   { key: 'csat', label: 'CSAT (30 days)', numeric: true },
-  { key: 'firstResponseSeconds', label: 'Median first response', numeric: true },
+  { key: 'firstResponseSeconds', label: 'Median first response (7 days)', numeric: true },
 ];
 /** Fewer ratings than this and a CSAT says little (flagged, as a small sample). */
 const SMALL_SAMPLE = 5;
 const BAND_LABEL = { good: 'on target', watch: 'watch', low: 'below target' } as const;
 
-function compare(a: AgentRowDto, b: AgentRowDto, key: SortKey): number {
-  if (key === 'name') return a.name.localeCompare(b.name);
-  const x = a[key];
-  const y = b[key];
-  // Not measured sorts last whichever way the column runs.
-  if (x === null) return y === null ? 0 : 1;
-  if (y === null) return -1;
-  return x - y;
-}
-
 export default function Team() {
   const metrics = useMetrics();
   const agents = useQuery({ queryKey: ['agents'], queryFn: () => api<AgentsResponse>('/metrics/agents') });
   const row = useSelectedSource(metrics.data?.providers);
-  const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'tickets', dir: -1 });
+  const [sort, setSort] = useState<{ key: AgentSortKey; dir: 1 | -1 }>({ key: 'tickets', dir: -1 });
   const [showInactive, setShowInactive] = useState(false);
   if (agents.isPending || metrics.isPending) return <Loading what="the team" />;
   if (agents.isError) return <ErrorState error={agents.error} retry={() => void agents.refetch()} />;
@@ -42,8 +32,8 @@ export default function Team() {
   const inactive = mine.filter((a) => a.tickets === 0).length;
   const shown = mine
     .filter((a) => showInactive || a.tickets > 0)
-    .sort((a, b) => sort.dir * compare(a, b, sort.key) || a.name.localeCompare(b.name));
-  const toggle = (key: SortKey) =>
+    .sort((a, b) => compareAgents(a, b, sort.key, sort.dir));
+  const toggle = (key: AgentSortKey) =>
     setSort((s) =>
       s.key === key ? { key, dir: s.dir === 1 ? -1 : 1 } : { key, dir: key === 'name' ? 1 : -1 },
     );
@@ -74,7 +64,8 @@ export default function Team() {
           <TableScroll label="Agents">
             <table className="table">
               <caption>
-                Per agent: conversations assigned and created in the last 7 days, CSAT of the last 30
+                Per agent: conversations assigned and created in the last 7 days, their median first response,
+                and CSAT over the last 30 days
               </caption>
               <thead>
                 <tr>
@@ -130,8 +121,9 @@ export default function Team() {
             </table>
           </TableScroll>
           <p className="legend">
-            CSAT bands as the reference product reads them: <span className="band band-good">≥ 93 %</span>{' '}
-            <span className="band band-watch">90–92 %</span> <span className="band band-low">&lt; 90 %</span>
+            CSAT bands: <span className="band band-good">≥ 93 % on target</span>{' '}
+            <span className="band band-watch">90–92 % watch</span>{' '}
+            <span className="band band-low">&lt; 90 % below target</span>
           </p>
         </>
       )}

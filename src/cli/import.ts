@@ -7,7 +7,7 @@ import { toMetricsResponse } from '../contracts/metrics.ts';
 import { runImport } from '../domain/imports.ts';
 import { listCurrent } from '../domain/snapshots.ts';
 import { AppError } from '../lib/app-error.ts';
-import type { ImportFormat } from '../metrics/types.ts';
+import type { ImportFormat, MetricValues } from '../metrics/types.ts';
 import { withConnections } from './connections.ts';
 import type { CliContext } from './context.ts';
 import { resolveWorkspace } from './identity.ts';
@@ -58,12 +58,12 @@ function summary(r: ImportDto): string {
 
 /** `deskpulse import FILE`: the same import as POST /imports, in this process, with a progress bar. */
 export async function runImportCommand(ctx: CliContext, file: string, opts: ImportOptions): Promise<void> {
-  const size = await stat(file).then(
-    (s) => s.size,
-    () => {
-      throw new AppError('not_found', `no file ${file}`);
-    },
-  );
+  const found = await stat(file).catch(() => {
+    throw new AppError('not_found', `no file ${file}`);
+  });
+  if (!found.isFile())
+    throw new AppError('invalid_file', `${file} is not a file: give the export's own file`);
+  const size = found.size;
   await withConnections(ctx, async (deps, database) => {
     const workspaceId = await resolveWorkspace(database, opts.workspace);
     const bar = importProgress(size);
@@ -92,6 +92,15 @@ export async function runImportCommand(ctx: CliContext, file: string, opts: Impo
     // The body of GET /imports/:id.
     if (opts.json) return void process.stdout.write(`${JSON.stringify(dto, null, 2)}\n`);
     process.stdout.write(summary(dto));
+    if (dto.state === 'dry_run' && dto.metrics) {
+      // What the import would serve; nothing of it was kept.
+      const table = formatMetricsTable(
+        `dry run — as of ${dto.asOf ?? '—'}, nothing stored`,
+        dto.metrics as MetricValues,
+        dto.notMeasured ?? {},
+      );
+      return void process.stdout.write(`\n${table}`);
+    }
     if (record.state !== 'succeeded') return;
     const row = toMetricsResponse(await listCurrent(deps.db, workspaceId)).providers.find(
       (p) => p.source.id === record.sourceId,

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
+import { AppError } from '../lib/app-error.ts';
+import { packageRoot } from '../lib/package-root.ts';
 import { PROVIDER_IDS, type ProviderId } from '../metrics/helpdesks.ts';
 import { oneLine, parseWith, unknownOptionIn } from './args.ts';
 
@@ -16,8 +20,13 @@ const metrics = () => import('./metrics.ts');
 const imports = () => import('./import.ts');
 const serve = () => import('./serve.ts');
 
+const { version } = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command('deskpulse')
   .description('Helpdesk metrics for support leads: server, worker and admin commands.')
+  .version(version, '-V, --version', 'print the version')
   .exitOverride();
 
 program
@@ -127,7 +136,7 @@ const keys = program.command('keys').description('Manage the keyring that encryp
 keys
   .command('rotate')
   .description(
-    'Re-encrypt every stored credential under the current key (resumable, idempotent, safe while serving)',
+    'Re-seal every secret (credentials, webhook secrets, OAuth states) under the current key (resumable, idempotent, safe while serving)',
   )
   .option('--new-key', 'first add a new current key to the data dir keyring (embedded setup only)')
   .action(async (opts: { newKey?: boolean }) => (await connections()).runKeysRotate(await context(), opts));
@@ -238,6 +247,24 @@ const commandPath = (cmd: Command): string =>
   cmd.commands.forEach(configure);
 })(program);
 
+/** What an AppError's details add to its message (which field, which rows), the first few: ` (a: why; b: why)`. */
+function detailsOf(e: unknown, message: string): string {
+  const said = (e instanceof AppError ? (e.details ?? []) : [])
+    .filter((d) => !message.includes(d.message))
+    .map((d) => `${d.path}: ${d.message}`);
+  if (said.length === 0) return '';
+  const more = said.length > 3 ? `; and ${said.length - 3} more` : '';
+  return ` (${said.slice(0, 3).join('; ')}${more})`;
+}
+
+// Output nobody can take: a reader that went away (`| head`) ends the command quietly; anything else (a full
+// disk) is one line, not an unhandled 'error' event's stack.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`deskpulse: error: cannot write the output: ${e.code ?? e.message}\n`);
+  process.exit(1);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
@@ -246,6 +273,6 @@ try {
   // Configuration errors and expected failures (AppError) say what is wrong in their message; so does anything
   // else that reaches here, on one line.
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`deskpulse: error: ${oneLine(message)}\n`);
+  process.stderr.write(`deskpulse: error: ${oneLine(message + detailsOf(e, message))}\n`);
   process.exit(1);
 }

@@ -18,14 +18,10 @@ export const ImportQuerySchema = z.strictObject({
   timezone: z.string().min(1).max(64).optional().openapi({
     description: 'IANA timezone of timestamps without an offset (required when the file does not say)',
   }),
-  asOf: z
-    .string()
-    .max(40)
-    .optional()
-    .openapi({
-      description:
-        'When the export was taken (ISO 8601); default: the second after the latest time in the file',
-    }),
+  asOf: z.string().max(40).optional().openapi({
+    description:
+      'When the export was taken (ISO 8601); default: the second after the latest time in the file',
+  }),
   dryRun: boolish.openapi({ description: 'Parse, validate and compute; store nothing' }),
   strict: boolish.openapi({ description: 'Any rejected row rejects the whole file' }),
 });

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -108,31 +117,42 @@ const ServerSchema = z.object({ pid: z.number().int(), url: z.string(), publicUr
 /** A `deskpulse serve` running on this data dir, as it recorded itself (`<dataDir>/server.json`). */
 export type RunningServer = z.infer<typeof ServerSchema>;
 
-const serverFileOf = (dataDir: string) => path.join(dataDir, 'server.json');
+/** One record per serving process: a second `serve` on the data dir neither overwrites nor removes the first's. */
+const serversDirOf = (dataDir: string) => path.join(dataDir, 'servers');
 
 /**
  * Records the serving process beside Postgres's own postmaster.pid, so commands run on the same data dir find it
  * (the CLI reaches the sandbox helpdesks inside it). Returns the cleanup for its shutdown.
  */
 export function recordRunningServer(dataDir: string, server: Omit<RunningServer, 'pid'>): () => void {
-  const file = serverFileOf(dataDir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  mkdirSync(dataDir, { recursive: true });
+  const dir = serversDirOf(dataDir);
+  const file = path.join(dir, `${process.pid}.json`);
+  const tmp = `${file}.tmp`;
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
   writeFileSync(tmp, JSON.stringify({ pid: process.pid, ...server }, null, 2), { mode: 0o644 });
   renameSync(tmp, file);
-  return () => {
-    // Another server may have started on this data dir since: its record stays.
-    if (findRunningServer(dataDir)?.pid === process.pid) rmSync(file, { force: true });
-  };
+  return () => rmSync(file, { force: true });
 }
 
-/** The server recorded in the data dir, if its process is alive. */
+/** A server recorded in the data dir whose process is alive (the latest recorded, when several are). */
 export function findRunningServer(dataDir: string): RunningServer | undefined {
+  const dir = serversDirOf(dataDir);
+  let names: string[];
   try {
-    const server = ServerSchema.parse(JSON.parse(readFileSync(serverFileOf(dataDir), 'utf8')));
-    process.kill(server.pid, 0);
-    return server;
+    names = readdirSync(dir).filter((n) => /^\d+\.json$/.test(n));
   } catch {
     return undefined;
   }
+  const alive: { server: RunningServer; at: number }[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      const server = ServerSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+      process.kill(server.pid, 0);
+      alive.push({ server, at: statSync(file).mtimeMs });
+    } catch {
+      // A record of a process that is gone (killed, so it could not remove it), or half written: not a server.
+    }
+  }
+  return alive.sort((a, b) => b.at - a.at)[0]?.server;
 }

@@ -50,6 +50,9 @@ class DryRunDone extends Error {
   }
 }
 
+/** How far ahead of this server's clock an export's instant may be (the exporting machine's clock may run fast). */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
 function validated(r: ImportRequest): { asOf: number | null } {
   const details = [];
   if (r.timezone !== null && !isValidTimezone(r.timezone)) {
@@ -58,6 +61,8 @@ function validated(r: ImportRequest): { asOf: number | null } {
   const asOf = r.asOf === null ? null : Date.parse(r.asOf);
   if (asOf !== null && !Number.isFinite(asOf)) {
     details.push({ path: 'asOf', message: 'must be an ISO 8601 instant like 2026-11-30T09:00:00Z' });
+  } else if (asOf !== null && asOf > Date.now() + FUTURE_SLACK_MS) {
+    details.push({ path: 'asOf', message: 'is in the future: give the instant the export was taken' });
   }
   if (details.length) throw new AppError('invalid_query', 'invalid import parameters', details);
   return { asOf };
@@ -193,7 +198,12 @@ export async function runImport(
       });
     }
     if (!(e instanceof ImportFileError)) throw e;
-    const rowErrors = (e as ImportFileError & { rowErrors?: imports.ImportRowError[] }).rowErrors ?? [];
+    // A file whose rows could all be read or none: the counts of the reading, not just of the errors listed.
+    const read = e as ImportFileError & {
+      rowErrors?: imports.ImportRowError[];
+      rows?: ImportOutcome['rows'];
+    };
+    const rowErrors = read.rowErrors ?? [];
     await imports.insertImport(deps.db, {
       ...base,
       fileName: names.join(', ').slice(0, 500) || null,
@@ -202,7 +212,9 @@ export async function runImport(
       state: 'failed',
       bytes: progress.bytes,
       parts: 0,
-      rows: { read: progress.rows, accepted: 0, rejected: rowErrors.length, duplicate: 0 },
+      rows: read.rows
+        ? { ...read.rows, accepted: 0 }
+        : { read: progress.rows, accepted: 0, rejected: rowErrors.length, duplicate: 0 },
       asOf: null,
       period: null,
       metrics: null,

@@ -250,6 +250,25 @@ describe('the export instant', () => {
     expect(body.asOf).toBe('2026-11-17T13:31:01.000Z');
     expect(body.metrics).toMatchObject({ weeklyVolume: 3, deflectionRate: 50, oneTouchRate: 50, openNow: 1 });
   }, 30_000);
+
+  it('refuses an instant before the latest time in the file, or in the future', async () => {
+    const { keys } = await workspace('UTC');
+    const csv = await (await t.request('/imports/template.csv', { key: keys.member })).text();
+    const early = await upload(keys.admin, csv, 'text/csv', { asOf: '2026-11-17T00:00:00Z' });
+    expect(early.status).toBe(422);
+    expect(((await early.json()) as { error: { message: string } }).error.message).toMatch(
+      /^asOf 2026-11-17T00:00:00.000Z is before the latest time in the file \(2026-11-17T13:31:00.000Z\)/,
+    );
+    const future = await upload(keys.admin, csv, 'text/csv', {
+      asOf: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(future.status).toBe(400);
+    expect(((await future.json()) as { error: { details: unknown[] } }).error.details).toEqual([
+      { path: 'asOf', message: 'is in the future: give the instant the export was taken' },
+    ]);
+    const sources = (await (await t.request('/metrics', { key: keys.member })).json()) as { providers: [] };
+    expect(sources.providers).toEqual([]);
+  }, 30_000);
 });
 
 describe('consecutive exports', () => {
@@ -341,6 +360,19 @@ describe('consecutive exports', () => {
       deflectionRate: true,
     });
   }, 120_000);
+
+  it("counts a conversation's second row in an Intercom export as a duplicate, keeping the first", async () => {
+    const timezone = 'UTC';
+    const { keys } = await workspace(timezone);
+    const d = generateDataset({ seed: 15, conversations: 300 });
+    const lines = intercomConversationExport(d, { timezone }).trimEnd().split('\n');
+    const csv = [...lines, lines[1], lines[2]].join('\n');
+    const res = await upload(keys.admin, csv, 'text/csv', { asOf: new Date(d.now).toISOString() });
+    expect(res.status).toBe(201);
+    const { rows } = (await res.json()) as ImportBody;
+    expect(rows).toMatchObject({ accepted: d.conversations.filter((c) => !c.spam).length, duplicate: 2 });
+    expect(rows).toMatchObject({ rejected: 0, read: rows.accepted + 2 });
+  });
 
   it('importing the same export twice changes nothing', async () => {
     const timezone = 'UTC';
@@ -449,6 +481,16 @@ describe('bad input', () => {
       'zendesk-bad-rows.csv:9:Replies',
       'zendesk-bad-rows.csv:13:Id',
     ]);
+    // The failed import's record counts the rows read and rejected, not just the errors it lists.
+    const list = (await (await t.request('/imports', { key: keys.admin })).json()) as {
+      imports: ImportBody[];
+    };
+    expect(list.imports.find((i) => i.state === 'failed')?.rows).toEqual({
+      read: 13,
+      accepted: 0,
+      rejected: 3,
+      duplicate: 0,
+    });
     const live = await t.deps.db
       .selectFrom('metric_sources')
       .select('id')
@@ -507,6 +549,22 @@ describe('bad input', () => {
       });
       expect(res.status).toBe(413);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+      // A gzip under the limit whose text is over it (a gzip bomb, in small) is refused as the text reaches it.
+      const [head, row] = genericTemplateExport(d).split('\n');
+      const csv = `${head}\n${`${row}\n`.repeat(500)}`;
+      const gz = gzip(csv);
+      expect(gz.length).toBeLessThan(2048);
+      expect(csv.length).toBeGreaterThan(2048);
+      const bomb = await small.request('/imports', {
+        method: 'POST',
+        key: seeded.keys.admin,
+        headers: { 'content-type': 'application/gzip' },
+        body: Buffer.from(gz),
+      });
+      expect(bomb.status).toBe(413);
+      const { error } = (await bomb.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('payload_too_large');
+      expect(error.message).toMatch(/uncompressed/);
     } finally {
       await small.close();
     }
@@ -547,46 +605,53 @@ describe('privacy, interruptions and the CLI', () => {
     }
   });
 
-  it('records an upload the client abandons halfway as failed and changes no number', async () => {
-    const { keys, workspace: ws } = await workspace('UTC');
-    const d = generateDataset({ seed: 13, conversations: 3000 });
-    const csv = Buffer.from(genericTemplateExport(d));
-    const server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise((r) => server.once('listening', r));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const req = request({
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/imports',
-        headers: {
-          authorization: `Bearer ${keys.admin}`,
-          'content-type': 'text/csv',
-          'content-length': String(csv.length),
-        },
-      });
-      req.on('error', () => undefined);
-      req.write(csv.subarray(0, csv.length / 3));
-      await new Promise((r) => setTimeout(r, 200));
-      req.destroy();
-      const failed = await waitFor('the failed import', async () => {
-        const list = (await (await t.request('/imports', { key: keys.admin })).json()) as {
-          imports: ImportBody[];
-        };
-        return list.imports.find((i) => i.state === 'failed');
-      });
-      expect(failed.error?.code).toBe('upload_interrupted');
-      const snapshots = await t.deps.db
-        .selectFrom('metric_snapshots')
-        .select('source_id')
-        .where('workspace_id', '=', ws.id)
-        .execute();
-      expect(snapshots).toEqual([]);
-    } finally {
-      server.close();
-    }
-  });
+  it.each([
+    ['text/csv', (csv: string) => Buffer.from(csv)],
+    // Through the gunzip stream: the upload's failure must reach it, not go unhandled (it stopped the process).
+    ['application/gzip', (csv: string) => Buffer.from(gzip(csv))],
+  ])(
+    'records a %s upload the client abandons halfway as failed and changes no number',
+    async (type, encode) => {
+      const { keys, workspace: ws } = await workspace('UTC');
+      const d = generateDataset({ seed: 13, conversations: 3000 });
+      const csv = encode(genericTemplateExport(d));
+      const server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
+      await new Promise((r) => server.once('listening', r));
+      const { port } = server.address() as AddressInfo;
+      try {
+        const req = request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/imports',
+          headers: {
+            authorization: `Bearer ${keys.admin}`,
+            'content-type': type,
+            'content-length': String(csv.length),
+          },
+        });
+        req.on('error', () => undefined);
+        req.write(csv.subarray(0, csv.length / 3));
+        await new Promise((r) => setTimeout(r, 200));
+        req.destroy();
+        const failed = await waitFor('the failed import', async () => {
+          const list = (await (await t.request('/imports', { key: keys.admin })).json()) as {
+            imports: ImportBody[];
+          };
+          return list.imports.find((i) => i.state === 'failed');
+        });
+        expect(failed.error?.code).toBe('upload_interrupted');
+        const snapshots = await t.deps.db
+          .selectFrom('metric_snapshots')
+          .select('source_id')
+          .where('workspace_id', '=', ws.id)
+          .execute();
+        expect(snapshots).toEqual([]);
+      } finally {
+        server.close();
+      }
+    },
+  );
 
   it('deskpulse import prints the import record, the same as GET /imports/:id', async () => {
     const { keys, workspace: ws } = await workspace('UTC');

@@ -24,6 +24,8 @@ const MEANING: Partial<Record<AppErrorCode, string>> = {
   not_found: 'not found (also: not a member of any workspace, or X-Workspace-Id names another workspace)',
   payload_too_large: 'the body is over its limit (1 MiB for JSON)',
   unsupported_media_type: 'the body is not sent as a type the route takes (JSON routes: application/json)',
+  headers_too_large: 'the request line and headers are over 16 KiB (answered before any route)',
+  not_ready: 'the database is out of reach for now: try again shortly',
   internal_error: 'a bug, logged with the request id quoted in the message',
 };
 
@@ -74,7 +76,8 @@ const LATE_DECLARED: Record<string, { operationId: string; errors: RouteErrors }
  * Every route is declared through here with its minimum role. The role is enforced by `authorize` and published
  * in the OpenAPI document as `x-min-role`, which the role-matrix test walks so no route escapes it.
  *
- * The document it writes is complete by construction: every route answers 400 (validation) and 500 (bugs);
+ * The document it writes is complete by construction: every route answers 400 (validation), 431 (headers over
+ * Node's limit), 503 (the database out of reach) and 500 (bugs);
  * routes behind a role 401, 403 and 404; writes 403 (a cross-origin cookie write); routes with a body 413 and
  * 415; plus the errors the route names (its third argument).
  * Every error status carries the error schema, every response the X-Request-Id header. A route without a query
@@ -112,6 +115,9 @@ export function defineRoute<const R extends Omit<RouteConfig, 'middleware'>>(
   for (const [code, description] of Object.entries({ ...LATE_DECLARED[key]?.errors, ...routeErrors })) {
     addError(errors, code as AppErrorCode, description);
   }
+  // What any request can meet: headers over Node's 16 KiB (answered before routing), the database out of reach.
+  addError(errors, 'headers_too_large');
+  addError(errors, 'not_ready');
   addError(errors, 'internal_error');
 
   const responses: Record<string, unknown> = {};

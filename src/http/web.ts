@@ -44,6 +44,8 @@ const DOCS_INIT = `window.ui = SwaggerUIBundle({
   deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
+  // No badge from validator.swagger.io: the page loads nothing from another origin (and the CSP would block it).
+  validatorUrl: null,
 });
 `;
 

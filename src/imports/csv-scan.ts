@@ -3,7 +3,8 @@
  * (RFC 4180, https://www.rfc-editor.org/rfc/rfc4180 §2: a quoted field is `"` … `"` with `""` for a quote
  * inside; an unquoted field holds no quote, delimiter or line break) and have exactly the header's number of
  * fields. On such a record every CSV parser agrees, papaparse included. Anything else — a stray quote, a short
- * or long row, a CR where LF ends lines, spaces after a closing quote, an empty line — is an anomaly: the scan
+ * or long row, a CR where LF ends lines, spaces after a closing quote, an empty line or one of delimiters only
+ * (a spreadsheet's empty row, skipped as an empty line is) — is an anomaly: the scan
  * stops at the start of that record and the caller hands the text from there to papaparse, so a malformed row
  * is read (and rejected, with its row number) exactly as before.
  */
@@ -40,6 +41,8 @@ export function scanRecords(
   for (;;) {
     const start = pos;
     if (pos >= n) return { at: start, anomaly: false };
+    // Whether a field of the record holds anything: a record of empty fields only is an anomaly.
+    let filled = false;
     for (let f = 0; f <= last; f++) {
       if (pos >= n) return { at: start, anomaly: false };
       let c = text.charCodeAt(pos);
@@ -56,6 +59,7 @@ export function scanRecords(
         }
         if (wanted[f] === 1)
           fields[f] = escaped ? text.slice(open, q).replaceAll('""', '"') : text.slice(open, q);
+        if (q > open) filled = true;
         pos = q + 1;
         c = text.charCodeAt(pos);
       } else {
@@ -65,6 +69,7 @@ export function scanRecords(
           c = text.charCodeAt(p);
         }
         if (wanted[f] === 1) fields[f] = text.slice(pos, p);
+        if (p > pos) filled = true;
         pos = p;
       }
       if (f < last) {
@@ -80,6 +85,7 @@ export function scanRecords(
         pos++;
       }
     }
+    if (!filled) return { at: start, anomaly: true };
     onRecord();
   }
 }

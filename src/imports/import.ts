@@ -123,6 +123,9 @@ export async function importFiles(
     cover(at: number) {
       if (at < coversFrom) coversFrom = at;
     },
+    duplicate() {
+      rows.duplicate++;
+    },
   };
   const read = await readExport(files, sink, {
     formats: FORMATS,
@@ -140,13 +143,24 @@ export async function importFiles(
         'rejected_rows',
         `${rows.rejected} row(s) could not be read and strict mode imports nothing then`,
       ),
-      { rowErrors: read.rowErrors },
+      { rowErrors: read.rowErrors, rows },
     );
   }
   if (rows.accepted === 0) {
     throw Object.assign(new ImportFileError('rejected_rows', 'no row of the file could be read'), {
       rowErrors: read.rowErrors,
+      rows,
     });
+  }
+
+  // An export holds nothing from after it was taken: open now and backlog age as of an earlier instant would count
+  // what had not happened yet (a conversation created after it, a negative age).
+  if (plan.asOf !== null && latest > plan.asOf) {
+    throw new ImportFileError(
+      'as_of_before_file',
+      `asOf ${new Date(plan.asOf).toISOString()} is before the latest time in the file ` +
+        `(${new Date(latest).toISOString()}): give the instant the export was taken, or leave asOf out`,
+    );
   }
 
   const previous = await previousOf(read.format.id);

@@ -60,7 +60,7 @@ async function viaReaderBytes(chunks: Uint8Array[]): Promise<Read> {
   const files = (async function* () {
     yield { name: 'f.csv', body };
   })();
-  const sink = { ticket() {}, cover() {} };
+  const sink = { ticket() {}, cover() {}, duplicate() {} };
   try {
     const result = await readExport(files, sink, {
       formats: [recorder(read)],
@@ -109,7 +109,7 @@ function viaPapaparse(chunks: string[]): Read {
         continue;
       }
       line++;
-      if (fields.length === 1 && fields[0] === '') continue;
+      if (fields.every((f) => f === '')) continue;
       rowsRead++;
       const unread = stray.has(at)
         ? STRAY
@@ -157,11 +157,12 @@ function csvText(seed: number): string {
   };
   let text = COLUMNS.join(',') + eol;
   for (let i = r.int(30) + 1; i > 0; i--) text += COLUMNS.map(field).join(',') + eol;
-  // The damage: a stray quote, a lost delimiter or line end, an extra one, a lone CR, spaces, an empty line.
+  // The damage: a stray quote, a lost delimiter or line end, an extra one, a lone CR, spaces, an empty line, a
+  // row of empty fields (a spreadsheet's empty row, quoted or not).
   const header = text.indexOf(eol) + eol.length;
   for (let m = r.int(4); m > 0; m--) {
     const at = header + r.int(text.length - header);
-    const damage = r.pick(['"', '', ',', '\n', '\r', '  ', eol, '""']);
+    const damage = r.pick(['"', '', ',', '\n', '\r', '  ', eol, '""', `,,,${eol}`, `"","","",""${eol}`]);
     const cut = damage === '' ? 1 : r.next() < 0.3 ? 1 : 0;
     text = text.slice(0, at) + damage + text.slice(at + cut);
   }
@@ -221,6 +222,40 @@ describe('the CSV reader', () => {
         [5, 'has 3 fields where the header has 4'],
       ]);
     }
+  });
+
+  it("skips a spreadsheet's empty rows (delimiters only, or empty quoted fields) as it skips empty lines", async () => {
+    const text = ['id,a,b,c', '"1","x","y","z"', ',,,', '"","","",""', '"2","x","y","z"', ',,,', ''].join(
+      '\r\n',
+    );
+    for (const chunks of [[text], cut(text, 4), [...text]]) {
+      const read = await viaReader(chunks);
+      expect(read.rows.map(([line, f]) => [line, f[0]])).toEqual([
+        [2, '1'],
+        [5, '2'],
+      ]);
+      expect(read.rejected).toEqual([]);
+    }
+    // A row with something in a column the format does not read is a row, not an empty one.
+    const read = await viaReader([['id,a,b,c', '"1","x","y","z"', ',,y,', ''].join('\n')]);
+    expect(read.rows.map(([line, f]) => [line, f[0]])).toEqual([
+      [2, '1'],
+      [3, ''],
+    ]);
+  });
+
+  it('names UTF-16 text as such: a file to save again as UTF-8', async () => {
+    const utf16le = (s: string) => new Uint8Array(Buffer.from(`\ufeff${s}`, 'utf16le'));
+    const withoutMark = (s: string) => new Uint8Array(Buffer.from(s, 'utf16le'));
+    for (const bytes of [utf16le('id,a,b,c\n1,x,y,z\n'), withoutMark('id,a,b,c\n1,x,y,z\n')]) {
+      const read = await viaReaderBytes([bytes]);
+      expect(read.error).toBe('unsupported_file');
+      expect(refusals.get(read)).toMatch(/is UTF-16 text: .* as CSV in UTF-8/);
+    }
+    const binary = await viaReaderBytes([
+      Uint8Array.of(0x69, 0x64, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x0a),
+    ]);
+    expect(refusals.get(binary)).toMatch(/holds binary data/);
   });
 
   it('rejects a stray quote in the last row, with or without a line break after it; refuses only a quote left open', async () => {

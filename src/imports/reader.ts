@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Unzip, UnzipInflate } from 'fflate';
 import Papa from 'papaparse';
@@ -59,6 +59,20 @@ export interface ReadResult {
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const GZIP = [0x1f, 0x8b];
 const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] === v);
+
+/** UTF-16 (https://www.rfc-editor.org/rfc/rfc2781): its byte order mark, or ASCII with a 0 byte every other byte. */
+function utf16(b: Uint8Array): boolean {
+  if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff])) return true;
+  const n = Math.min(b.length, 64) & ~1;
+  if (n < 4) return false;
+  let even = true;
+  let odd = true;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] !== 0) even = false;
+    if (b[i + 1] !== 0) odd = false;
+  }
+  return even || odd;
+}
 
 /** Normalised header names: trimmed, lower-cased, a ` (<IANA timezone>)` suffix split off. */
 export function headerOf(names: readonly string[]): Header {
@@ -146,7 +160,7 @@ class CsvPart {
   private fields: string[] = [];
   /** The columns the format looked up by name: the only ones the fast path copies out of the text. */
   private wanted = new Uint8Array(0);
-  private readonly onRecord = () => this.row(this.fields);
+  private readonly onRecord = () => this.row(this.fields, false, true);
 
   constructor(
     private readonly name: string,
@@ -156,7 +170,20 @@ class CsvPart {
   push(bytes: Uint8Array, final: boolean): void {
     // UTF-8 writes a 0 byte for U+0000 only, so the bytes tell before any decoding.
     if (bytes.indexOf(0) >= 0) {
-      throw new ImportFileError('unsupported_file', `${this.name} holds binary data, not CSV text`);
+      throw new ImportFileError(
+        'unsupported_file',
+        !this.begun && utf16(bytes)
+          ? `${this.name} is UTF-16 text: export it again, or save it, as CSV in UTF-8`
+          : `${this.name} holds binary data, not CSV text`,
+      );
+    }
+    this.read.textBytes += bytes.length;
+    if (this.read.textBytes > this.read.options.maxBytes) {
+      // A compressed upload under the limit can hold far more text (a zip or gzip bomb): the limit is the text's.
+      throw new ImportFileError(
+        'file_too_large',
+        `the text of the upload, uncompressed, is over ${this.read.options.maxBytes} bytes`,
+      );
     }
     let text: string;
     if (!this.midCharacter && isAscii(bytes)) {
@@ -261,7 +288,8 @@ class CsvPart {
     }
   }
 
-  private row(fields: string[], strayQuote = false): void {
+  /** `scanned`: from the fast path, which holds only the wanted fields and never a record of empty ones. */
+  private row(fields: string[], strayQuote = false, scanned = false): void {
     if (this.reader === undefined) {
       if (fields.length === 1 && fields[0]?.trim() === '') return;
       if (fields.length > MAX_COLUMNS) {
@@ -281,7 +309,8 @@ class CsvPart {
       return;
     }
     this.line++;
-    if (fields.length === 1 && (fields[0] ?? '') === '') return;
+    // An empty line, or a spreadsheet's empty row (delimiters only): nothing to read, nothing wrong.
+    if (!scanned && fields.every((f) => f === '')) return;
     this.read.rowsRead++;
     // The row as a whole cannot be read: its fields are a guess, or not the header's.
     const unread = strayQuote
@@ -306,6 +335,8 @@ class CsvPart {
 /** The state of one upload being read. */
 class ExportReading {
   bytes = 0;
+  /** The text read, uncompressed: bounded by maxBytes as the upload is. */
+  textBytes = 0;
   parts = 0;
   rowsRead = 0;
   rowsRejected = 0;
@@ -395,7 +426,11 @@ async function readFile(
   const gzipped = startsWith(head, GZIP);
   const part = new CsvPart(name.replace(/\.gz$/i, ''), reading);
   reading.parts++;
-  const text: AsyncIterable<Uint8Array> = gzipped ? Readable.from(counted).pipe(createGunzip()) : counted;
+  // pipeline, not pipe: an upload that fails (cut off, over the limit) fails the gunzip with its error, rather
+  // than leaving it unhandled on a stream nobody listens to.
+  const text: AsyncIterable<Uint8Array> = gzipped
+    ? pipeline(Readable.from(counted), createGunzip(), () => undefined)
+    : counted;
   try {
     for await (const chunk of text) {
       part.push(chunk, false);

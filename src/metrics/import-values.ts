@@ -70,7 +70,8 @@ export class RowValues {
   /** A ticket id: digits, or any text; never a spreadsheet's scientific notation. */
   id(i: number): string {
     const v = this.required(i);
-    if (/^\d+(\.\d+)?e\+\d+$/i.test(v)) {
+    // 1.03006E+13, or 1,03006E+13 where the spreadsheet writes a decimal comma.
+    if (/^\d+([.,]\d+)?e\+\d+$/i.test(v)) {
       throw new ImportFileError('spreadsheet_resave', `the ${this.format} export ${RESAVED}`);
     }
     if (v.length > 200) this.reject(i, 'is longer than 200 characters');

@@ -49,6 +49,7 @@ export class ImportFileError extends Error {
       | 'malformed_csv'
       | 'file_too_large'
       | 'rejected_rows'
+      | 'as_of_before_file'
       | 'upload_interrupted',
     message: string,
   ) {
@@ -74,6 +75,8 @@ export interface TicketSink {
   ticket(t: ImportedTicket): void;
   /** The source vouches for its data from this instant on (the export's range; see `MetricsFold.cover`). */
   cover(at: number): void;
+  /** A row of a ticket the file already gave (counted as a duplicate row, as the de-duplication by key does). */
+  duplicate(): void;
 }
 
 export interface PartReader {

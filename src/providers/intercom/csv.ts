@@ -103,6 +103,11 @@ export const intercomCsv: CsvFormat = {
           row(fields, _line, sink) {
             v.fields = fields;
             const id = v.id(col.id);
+            // The first row of a conversation stands, as the de-duplication of every format keeps the first.
+            if (conversations.has(id)) {
+              sink.duplicate();
+              return null;
+            }
             const createdAt = v.timestamp(col.created, zone) as number;
             const open = v.oneOf(col.state, STATE, 'open, snoozed or closed');
             const seconds = v.duration(col.reply);

@@ -106,6 +106,12 @@ export const FRONT_EVENTS_COLUMNS = [
   'Updated Custom Field',
 ] as const;
 
+/** The `messages` export's columns: `AnalyticsMessagesColumns`, the first part of the list above. */
+export const FRONT_MESSAGES_COLUMNS = FRONT_EVENTS_COLUMNS.slice(
+  0,
+  FRONT_EVENTS_COLUMNS.indexOf('Custom Field') + 1,
+);
+
 export const FRONT_LEGACY_TIME_PATTERN = 'yyyy-MM-dd HH:mm:ss';
 
 const INBOX_NAMES = ['Support', 'Billing', 'Escalations', 'Sales'];
@@ -231,6 +237,22 @@ export function frontEventsExport(d: Dataset, o: FrontEventsExportOptions): stri
   const records: string[][] = [[...FRONT_EVENTS_COLUMNS]];
   for (const row of exportRows(d, o.autoreplies ?? false)) {
     for (let i = 0; i < inboxes; i++) records.push(rowCells(row, i, emails, o));
+  }
+  return stringify(records, { record_delimiter: 'windows' });
+}
+
+/**
+ * The `messages` type of the same export: its columns only (no `Type`, `Activity ID`, survey or resolution
+ * columns) and a row per message (per inbox) — no archive, reopen or survey rows.
+ */
+export function frontMessagesExport(d: Dataset, o: FrontEventsExportOptions): string {
+  const emails = new Map(d.agents.map((g) => [g.id, g.email]));
+  const inboxes = Math.max(1, Math.floor(o.inboxes ?? 1));
+  const keep = FRONT_MESSAGES_COLUMNS.length;
+  const records: string[][] = [[...FRONT_MESSAGES_COLUMNS]];
+  for (const row of exportRows(d, o.autoreplies ?? false)) {
+    if (!isMessage(row.activity)) continue;
+    for (let i = 0; i < inboxes; i++) records.push(rowCells(row, i, emails, o).slice(0, keep));
   }
   return stringify(records, { record_delimiter: 'windows' });
 }

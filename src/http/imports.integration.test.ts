@@ -13,7 +13,7 @@ import { asExported } from '../../emulators/dataset/as-exported.ts';
 import { generateDataset } from '../../emulators/dataset/generate.ts';
 import { groundTruth, type GroundTruthCaps } from '../../emulators/dataset/ground-truth.ts';
 import type { Dataset } from '../../emulators/dataset/types.ts';
-import { frontEventsExport } from '../../emulators/front/export.ts';
+import { frontEventsExport, frontMessagesExport } from '../../emulators/front/export.ts';
 import { gzip, intercomConversationExport, intercomCsatExport } from '../../emulators/intercom/export.ts';
 import { genericTemplateExport } from '../../emulators/plain/export.ts';
 import { zendeskCsvExport, zendeskZipExport } from '../../emulators/zendesk/export.ts';
@@ -222,6 +222,36 @@ describe('import equals the ground truth', () => {
       { csatMeanScore: true, deflectionRate: false },
       (id) => emails.get(id) ?? id,
     );
+  }, 60_000);
+
+  it('Front messages export: what it tells equals the events export, the rest not measured with why', async () => {
+    const timezone = 'Europe/London';
+    const d = generateDataset({ seed: 5, conversations: 1500 });
+    const asOf = new Date(d.now).toISOString();
+    const served = async (csv: string) => {
+      const { keys } = await workspace(timezone);
+      const res = await upload(keys.admin, csv, 'text/csv', { timezone, asOf });
+      expect(res.status).toBe(201);
+      const body = (await res.json()) as ImportBody & { notMeasured: Record<string, string> };
+      expect(body.format).toBe('front');
+      return { body, ...(await servedFor(keys.member, body.sourceId ?? '')) };
+    };
+    const options = { timezone, inboxes: 2, autoreplies: true };
+    const events = await served(frontEventsExport(d, options));
+    const messages = await served(frontMessagesExport(d, options));
+    const told = ['weeklyVolume', 'firstResponseSeconds', 'firstResponseP90Seconds'] as const;
+    for (const k of told) expect(messages.current?.metrics[k], k).toBe(events.current?.metrics[k]);
+    expect(messages.current?.metrics.weeklyVolume).toBeGreaterThan(0);
+    for (const k of ['csat', 'csatMeanScore', 'oneTouchRate', 'openNow', 'backlogAgeDays']) {
+      expect(messages.current?.metrics[k], k).toBeNull();
+      expect(messages.body.notMeasured[k], k).toMatch(
+        /^a messages export has no archive, reopen or survey rows/,
+      );
+    }
+    const weekly = (w: typeof events.weeks) => w.map((x) => [x.weekStart, x.metrics.weeklyVolume]);
+    expect(weekly(messages.weeks)).toEqual(weekly(events.weeks));
+    const perAgent = (a: typeof events.agents) => a.map((x) => [x.name, x.tickets]);
+    expect(perAgent(messages.agents)).toEqual(perAgent(events.agents));
   }, 60_000);
 
   it('the generic template, for Plain', async () => {

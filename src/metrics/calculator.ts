@@ -426,6 +426,13 @@ export class MetricsFold {
     else if (oldestCreatedAt !== null)
       current.values.backlogAgeDays = Math.floor((now - oldestCreatedAt) / DAY_MS);
     else current.notMeasured.backlogAgeDays = this.reasons.oldestOpenUnknown;
+    // What a source cannot tell at all wins over what the count says, as for the windowed metrics.
+    for (const key of ['openNow', 'backlogAgeDays'] as const) {
+      const why = this.caps.unsupported?.[key];
+      if (why === undefined) continue;
+      current.values[key] = null;
+      current.notMeasured[key] = why;
+    }
 
     const first =
       this.req.historyWeeks === 'covered'

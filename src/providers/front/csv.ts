@@ -63,6 +63,13 @@ export function replay(activities: readonly FrontActivity[]): Map<string, Replay
 }
 
 const TYPES = new Set<string>(['Inbound message', 'Outbound reply', 'Archive', 'Reopen', 'Survey response']);
+/** A `messages` export has no `Type`: its `Direction` says which kind of message a row is. */
+const DIRECTION: Readonly<Record<string, string>> = {
+  inbound: 'Inbound message',
+  outbound: 'Outbound reply',
+};
+const MESSAGES_ONLY =
+  'a messages export has no archive, reopen or survey rows: export the events type for this number';
 const BOOL = { true: true, false: false, '': false } as const;
 const RATING = { '1': 1, '2': 2, '3': 3, '4': 4, '5': 5 } as const;
 
@@ -88,17 +95,17 @@ function ticketOf(id: string, f: Replayed): ImportedTicket | null {
 export const frontCsv: CsvFormat = {
   id: 'front',
   helpdesk: 'front',
-  label: 'Front analytics export (events)',
+  label: 'Front analytics export (events, or messages)',
   signature: ['type', 'message date', 'segment'],
+  // The `messages` type: no `Type` column (https://dev.frontapp.com/reference/analytics, AnalyticsMessagesColumns).
+  altSignature: ['direction', 'message date', 'segment', 'new conversation'],
   required: [
-    'type',
+    'type (or direction, in a messages export)',
     'conversation api id (or conversation id)',
     'message date',
     'assignee',
     'new conversation',
     'segment',
-    'replies to resolution',
-    'survey rating',
   ],
   docUrl: 'https://dev.frontapp.com/reference/analytics',
   begin({ timezone }) {
@@ -106,11 +113,16 @@ export const frontCsv: CsvFormat = {
     // One row per inbox for a message in several inboxes: count each activity once.
     const seen = new Set<string>();
     let events = false;
+    let messagesOnly = false;
     return {
       part(header: Header) {
         const c = (n: string) => column(header, n, 'Front');
+        const typed = header.index('type') >= 0 || header.index('direction') < 0;
+        messagesOnly ||= !typed;
         const col = {
-          type: c('type'),
+          // Without either, the missing column named is `Type`, the events export's.
+          type: typed ? c('type') : -1,
+          direction: typed ? -1 : c('direction'),
           conversation:
             header.index('conversation api id') >= 0 ? c('conversation api id') : c('conversation id'),
           date: c('message date'),
@@ -131,7 +143,8 @@ export const frontCsv: CsvFormat = {
         return {
           row(fields) {
             v.fields = fields;
-            const type = v.raw(col.type);
+            const type =
+              col.type >= 0 ? v.raw(col.type) : (DIRECTION[v.raw(col.direction).toLowerCase()] ?? '');
             if (!TYPES.has(type)) return null;
             if (col.activity !== undefined) {
               const key = v.raw(col.activity);
@@ -172,18 +185,26 @@ export const frontCsv: CsvFormat = {
       },
       caps() {
         const unsupported: Partial<Record<MetricKey, string>> = {};
-        if (!events) {
-          const why = 'a messages export has no survey or resolution rows: export the events type';
+        if (!events || messagesOnly) {
+          const why = messagesOnly
+            ? MESSAGES_ONLY
+            : 'the export has no "Survey rating" and "Replies to resolution" columns: export the events type';
           for (const k of ['csat', 'csatResponses', 'csatMeanScore', 'oneTouchRate'] as const)
             unsupported[k] = why;
         }
+        // Without archive rows every conversation looks open.
+        if (messagesOnly)
+          for (const k of ['openNow', 'backlogAgeDays'] as const) unsupported[k] = MESSAGES_ONLY;
         return { csatMeanScore: true, deflectionRate: false, unsupported };
       },
       reasons: () => ({}),
-      notes: () => ({
-        openNow:
-          'conversations in the file not archived at its end; one with no activity in the range is not in it',
-      }),
+      notes: () =>
+        messagesOnly
+          ? {}
+          : {
+              openNow:
+                'conversations in the file not archived at its end; one with no activity in the range is not in it',
+            },
     };
   },
 };

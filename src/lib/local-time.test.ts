@@ -1,4 +1,3 @@
-import { tzOffset } from '@date-fns/tz';
 import { describe, expect, it } from 'vitest';
 import { parseTimestamp } from './local-time.ts';
 
@@ -32,15 +31,58 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('2026-11-18T15:30:07+01', null)).toBe('invalid');
   });
 
-  it('converts every local hour as a lookup per hour would, in zones with odd transitions', () => {
-    // The per-hour conversion the day cache stands in for: the offset found at the hour's start, for all of it.
-    const perHour = (timezone: string, local: number) => {
-      const at = (t: number) => tzOffset(timezone, new Date(t)) * 60_000;
-      const hour = local - (local % 3_600_000);
-      let offset = at(hour - at(hour));
-      const again = at(hour - offset);
-      if (again !== offset) offset = Math.max(offset, again);
-      return local - offset;
+  it('reads a time a DST change makes twice as its earlier instant, and one it skips as its later', () => {
+    // London: 01:30 on 25 October 2026 happens at 00:30Z (BST) and 01:30Z (GMT); on 29 March 01:30 never does,
+    // and reads as 01:30Z (02:30 BST: the clock moved on by the hour it skipped). New York: the same rule.
+    expect(parseTimestamp('2026-10-25 01:30', 'Europe/London')).toBe(Date.parse('2026-10-25T00:30:00Z'));
+    expect(parseTimestamp('2026-03-29 01:30', 'Europe/London')).toBe(Date.parse('2026-03-29T01:30:00Z'));
+    expect(parseTimestamp('2026-03-08 02:30', 'America/New_York')).toBe(Date.parse('2026-03-08T07:30:00Z'));
+  });
+
+  it('converts every local time of a year as the wall clock reads, in zones with odd transitions', () => {
+    // Independent of the parser's offset lookups: Intl's wall clock of candidate instants.
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const wall = (timezone: string, t: number) => {
+      let f = formats.get(timezone);
+      if (!f) {
+        f = new Intl.DateTimeFormat('en-US', {
+          timeZone: timezone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+        });
+        formats.set(timezone, f);
+      }
+      const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]));
+      return Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day, p.hour, p.minute);
+    };
+    const REACH = 15 * 3_600_000;
+    const offsetNear = (timezone: string, t: number) => wall(timezone, t) - t;
+    // Every instant whose wall clock reads `local` (offsets are whole quarter hours); none in a gap.
+    const instants = (timezone: string, local: number) => {
+      const found: number[] = [];
+      for (let o = -14 * 60; o <= 14 * 60; o += 15) {
+        const t = local - o * 60_000;
+        if (wall(timezone, t) === local) found.push(t);
+      }
+      return found;
+    };
+    const steady = new Map<string, number | null>();
+    const expected = (timezone: string, local: number) => {
+      const day = local - (local % 86_400_000);
+      const key = `${timezone} ${day}`;
+      if (!steady.has(key)) {
+        const before = offsetNear(timezone, day - REACH);
+        steady.set(key, before === offsetNear(timezone, day + 86_400_000 + REACH) ? before : null);
+      }
+      const before = steady.get(key);
+      if (typeof before === 'number') return local - before;
+      const found = instants(timezone, local);
+      if (found.length > 0) return Math.min(...found);
+      return local - Math.min(offsetNear(timezone, local - REACH), offsetNear(timezone, local + REACH));
     };
     const text = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
     const zones = [
@@ -50,16 +92,16 @@ describe('parseTimestamp', () => {
       'America/Havana',
       'Asia/Kolkata',
     ];
+    const wrong: [string, string, number | string, number][] = [];
     for (const timezone of zones) {
-      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 3_600_000) {
-        for (const local of [t, t + 59 * 60_000]) {
-          expect([timezone, text(local), parseTimestamp(text(local), timezone)]).toEqual([
-            timezone,
-            text(local),
-            perHour(timezone, local),
-          ]);
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 1_800_000) {
+        for (const local of [t, t + 29 * 60_000]) {
+          const read = parseTimestamp(text(local), timezone);
+          const want = expected(timezone, local);
+          if (read !== want) wrong.push([timezone, text(local), read, want]);
         }
       }
     }
+    expect(wrong).toEqual([]);
   });
 });

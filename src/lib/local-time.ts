@@ -29,20 +29,22 @@ function number(s: string, from: number, length: number): number {
   return n;
 }
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 /** UTC offsets span −12 h to +14 h: a local day's instants, and every instant its conversion looks at, lie here. */
 const REACH = 15 * HOUR;
 
 /**
- * Offsets of a timezone by local day, and by local hour on the days it changes, so a million timestamps cost a
+ * Offsets of a timezone by local day, and by local minute on the days it changes, so a million timestamps cost a
  * few hundred Intl lookups (each is ~10 µs). A day counts as unchanging when the offset is the same 15 h before
  * it starts, at its middle and 15 h after it ends: no zone of the tz database changes its offset twice within
- * those 54 hours, so then every hour of it converts with that one offset.
+ * those 54 hours, so then every minute of it converts with that one offset, and on a day it changes, one change
+ * is all there is within 15 h of any of its times.
  */
 class OffsetCache {
-  private readonly byHour = new Map<number, number>();
-  /** The offset of a local day that has one; NaN for a day the offset changes on (see byHour). */
+  private readonly byMinute = new Map<number, number>();
+  /** The offset of a local day that has one; NaN for a day the offset changes on (see byMinute). */
   private readonly byDay = new Map<number, number>();
   constructor(readonly timezone: string) {}
 
@@ -50,7 +52,10 @@ class OffsetCache {
     return tzOffset(this.timezone, new Date(instant)) * 60_000;
   }
 
-  /** The UTC instant of a local wall-clock time; in a DST overlap the earlier one, in a gap the later one. */
+  /**
+   * The UTC instant of a local wall-clock time; in a DST overlap (a time that happens twice) the earlier one, in a
+   * gap (a time that never happens) the later one: the wall clock moved on by the gap.
+   */
   toUtc(localAsUtc: number): number {
     const day = Math.floor(localAsUtc / DAY);
     let offset = this.byDay.get(day);
@@ -61,15 +66,24 @@ class OffsetCache {
       this.byDay.set(day, (offset = same ? before : NaN));
     }
     if (!Number.isNaN(offset)) return localAsUtc - offset;
-    const hour = Math.floor(localAsUtc / HOUR);
-    offset = this.byHour.get(hour);
+    const minute = Math.floor(localAsUtc / MINUTE);
+    offset = this.byMinute.get(minute);
     if (offset === undefined) {
-      // The offset in force at the guessed instant, corrected once: exact outside the DST transition hour.
-      const guess = localAsUtc - this.offsetAt(localAsUtc);
-      offset = this.offsetAt(guess);
-      const again = this.offsetAt(localAsUtc - offset);
-      if (again !== offset) offset = Math.max(offset, again);
-      this.byHour.set(hour, offset);
+      // The offsets before and after the one change near this time; each reading of the wall clock is an instant
+      // when the offset in force there is the one it was read with.
+      const early = this.offsetAt(localAsUtc - REACH);
+      const late = this.offsetAt(localAsUtc + REACH);
+      const withEarly = this.offsetAt(localAsUtc - early) === early;
+      const withLate = this.offsetAt(localAsUtc - late) === late;
+      offset =
+        withEarly && withLate
+          ? Math.max(early, late) // twice: the earlier instant
+          : withEarly
+            ? early
+            : withLate
+              ? late
+              : Math.min(early, late); // never: the later instant
+      this.byMinute.set(minute, offset);
     }
     return localAsUtc - offset;
   }

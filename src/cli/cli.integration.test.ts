@@ -172,6 +172,15 @@ describe('deskpulse CLI on an external database', () => {
       .where('id', '=', key.id)
       .executeTakeFirstOrThrow();
     expect(row.revoked_at).not.toBeNull();
+    const again = await cli(['apikey', 'revoke', key.id], env);
+    expect(again.stdout).toBe(
+      `${key.id} (ci, member) was already revoked, at ${row.revoked_at?.toISOString()}\n`,
+    );
+    // The text list: a header and a line a key, aligned, revoked or not.
+    const text = await cli(['apikey', 'list', '--workspace', ws.id], env);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID +NAME +ROLE +CREATED BY +CREATED +LAST USED +REVOKED$/);
+    expect(lines.find((l) => l.startsWith(key.id))).toMatch(/ ci +member .* \d{4}-\d\d-\d\dT[\d:.]+Z$/);
     const unknown = await cli(['apikey', 'revoke', 'key_0000000000000000'], env);
     expect(unknown.stderr).toBe('deskpulse: error: no API key key_0000000000000000\n');
   });

@@ -88,6 +88,20 @@ export async function runWorkspaceCreate(
   });
 }
 
+/** Rows as aligned columns, two spaces apart, a line each. */
+function columns(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
+  return rows
+    .map(
+      (r) =>
+        `${r
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
+}
+
 export async function runWorkspaceList(ctx: CliContext, opts: { json?: boolean }): Promise<void> {
   await withDatabase(ctx, async (database) => {
     const workspaces = (await listWorkspaces(database.db)).map(toWorkspaceDto);
@@ -97,16 +111,7 @@ export async function runWorkspaceList(ctx: CliContext, opts: { json?: boolean }
       process.stdout.write('no workspace yet: run `deskpulse workspace create`\n');
       return;
     }
-    const rows = workspaces.map((w) => [w.id, w.name, w.timezone, w.createdAt]);
-    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
-    for (const r of rows) {
-      process.stdout.write(
-        `${r
-          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd()}\n`,
-      );
-    }
+    process.stdout.write(columns(workspaces.map((w) => [w.id, w.name, w.timezone, w.createdAt])));
   });
 }
 
@@ -164,13 +169,23 @@ export async function runApiKeyList(
     const rows = keys.map(toApiKeyDto);
     // The body of GET /apikeys.
     if (opts.json) return print(true, { apiKeys: rows }, '');
-    console.table(
-      rows.map(({ createdBy, ...r }) => ({
-        ...r,
-        createdBy: `${createdBy.label}${createdBy.isActive ? '' : ' (gone)'}`,
-        revokedAt: r.revokedAt ?? '',
-        lastUsedAt: r.lastUsedAt ?? '',
-      })),
+    if (rows.length === 0) {
+      process.stdout.write('no API key in this workspace: run `deskpulse apikey create`\n');
+      return;
+    }
+    process.stdout.write(
+      columns([
+        ['ID', 'NAME', 'ROLE', 'CREATED BY', 'CREATED', 'LAST USED', 'REVOKED'],
+        ...rows.map((r) => [
+          r.id,
+          r.name,
+          r.role,
+          `${r.createdBy.label}${r.createdBy.isActive ? '' : ' (gone)'}`,
+          r.createdAt,
+          r.lastUsedAt ?? '—',
+          r.revokedAt ?? '—',
+        ]),
+      ]),
     );
   });
 }
@@ -178,6 +193,10 @@ export async function runApiKeyList(
 export async function runApiKeyRevoke(ctx: CliContext, id: string): Promise<void> {
   await withDatabase(ctx, async (database) => {
     const key = await apiKeys.revokeApiKeyById(database.db, id);
-    process.stdout.write(`revoked ${key.id} (${key.name}, ${key.role})\n`);
+    process.stdout.write(
+      key.revokedAt === null
+        ? `revoked ${key.id} (${key.name}, ${key.role})\n`
+        : `${key.id} (${key.name}, ${key.role}) was already revoked, at ${key.revokedAt.toISOString()}\n`,
+    );
   });
 }

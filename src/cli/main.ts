@@ -101,7 +101,13 @@ const apikey = program.command('apikey').description('Manage workspace API keys'
 const workspaceOption = new Option(
   '--workspace <id>',
   'workspace id (optional when only one exists)',
-).argParser(parseWith(z.string().regex(/^ws_[0-9a-f]{20}$/, 'must be a workspace id like ws_…')));
+).argParser(
+  parseWith(
+    z
+      .string()
+      .regex(/^ws_[0-9a-f]{20}$/, 'must be a workspace id: ws_ and 20 hex digits, as workspace list shows'),
+  ),
+);
 apikey
   .command('create')
   .description('Create an API key; prints the key on stdout (shown once)')
@@ -128,7 +134,11 @@ apikey
   .argument(
     '<id>',
     'key id (key_…)',
-    parseWith(z.string().regex(/^key_[0-9a-f]{16}$/, 'must be a key id like key_…')),
+    parseWith(
+      z
+        .string()
+        .regex(/^key_[0-9a-f]{16}$/, 'must be a key id: key_ and 16 hex digits, as apikey list shows'),
+    ),
   )
   .action(async (id: string) => (await identity()).runApiKeyRevoke(await context(), id));
 

@@ -9,7 +9,7 @@ import { AppError } from '../lib/app-error.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ImportFileError } from '../metrics/imports.ts';
 import type { ImportFormat } from '../metrics/types.ts';
-import { isValidTimezone } from '../metrics/weeks.ts';
+import { canonicalTimezone, isValidTimezone } from '../metrics/weeks.ts';
 import { type Actor, recordAudit } from './audit.ts';
 import { newId } from './ids.ts';
 import type { JobQueue } from './queue.ts';
@@ -53,7 +53,7 @@ class DryRunDone extends Error {
 /** How far ahead of this server's clock an export's instant may be (the exporting machine's clock may run fast). */
 const FUTURE_SLACK_MS = 5 * 60_000;
 
-function validated(r: ImportRequest): { asOf: number | null } {
+function validated(r: ImportRequest): { asOf: number | null; timezone: string | null } {
   const details = [];
   if (r.timezone !== null && !isValidTimezone(r.timezone)) {
     details.push({ path: 'timezone', message: 'must be an IANA timezone like Europe/London' });
@@ -65,7 +65,7 @@ function validated(r: ImportRequest): { asOf: number | null } {
     details.push({ path: 'asOf', message: 'is in the future: give the instant the export was taken' });
   }
   if (details.length) throw new AppError('invalid_query', 'invalid import parameters', details);
-  return { asOf };
+  return { asOf, timezone: r.timezone === null ? null : canonicalTimezone(r.timezone) };
 }
 
 const metricsOf = (o: ImportOutcome) => ({
@@ -86,7 +86,7 @@ export async function runImport(
   files: UploadedFiles,
   onProgress?: (p: { bytes: number; rows: number }) => void,
 ): Promise<ImportRecord> {
-  const { asOf } = validated(request);
+  const { asOf, timezone } = validated(request);
   const workspace = await findWorkspace(deps.db, request.workspaceId);
   if (!workspace) throw new AppError('not_found', 'workspace not found');
   const importId = newId('imp');
@@ -94,7 +94,7 @@ export async function runImport(
   const base = {
     id: importId,
     workspaceId: request.workspaceId,
-    timezone: request.timezone,
+    timezone,
     requestedBy: actorLabel(request.actor),
   };
   let progress = { bytes: 0, rows: 0 };
@@ -121,7 +121,7 @@ export async function runImport(
         named,
         {
           format: request.format,
-          timezone: request.timezone,
+          timezone,
           workspaceTimezone: workspace.timezone,
           asOf,
           strict: request.strict,

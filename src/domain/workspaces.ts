@@ -7,7 +7,7 @@ import type { WorkspaceRole } from '../db/schema.ts';
 import { accessChanged } from '../lib/access-epoch.ts';
 import { AppError } from '../lib/app-error.ts';
 import { randomToken, sha256Hex } from '../lib/crypto.ts';
-import { isValidTimezone } from '../metrics/weeks.ts';
+import { canonicalTimezone, isValidTimezone } from '../metrics/weeks.ts';
 import { recordAudit } from './audit.ts';
 import { newId } from './ids.ts';
 import type { WorkspacePrincipal } from './roles.ts';
@@ -60,7 +60,7 @@ export async function updateWorkspaceAs(
   }
   return workspaces.updateWorkspace(db, caller.workspaceId, {
     ...(patch.name !== undefined ? { name: patch.name } : {}),
-    ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+    ...(patch.timezone !== undefined ? { timezone: canonicalTimezone(patch.timezone) } : {}),
   });
 }
 export const listMembers = memberships.listMembers;

@@ -281,6 +281,15 @@ describe('the export instant', () => {
     expect(body.metrics).toMatchObject({ weeklyVolume: 3, deflectionRate: 50, oneTouchRate: 50, openNow: 1 });
   }, 30_000);
 
+  it('keeps timezones as the tz database spells them, whatever case they were given in', async () => {
+    const { keys } = await workspace('europe/berlin');
+    const ws = (await (await t.request('/workspace', { key: keys.member })).json()) as { timezone: string };
+    expect(ws.timezone).toBe('Europe/Berlin');
+    const csv = await (await t.request('/imports/template.csv', { key: keys.member })).text();
+    const res = await upload(keys.admin, csv, 'text/csv', { timezone: 'america/new_york', dryRun: 'true' });
+    expect(((await res.json()) as { timezone: string }).timezone).toBe('America/New_York');
+  }, 30_000);
+
   it('refuses an instant before the latest time in the file, or in the future', async () => {
     const { keys } = await workspace('UTC');
     const csv = await (await t.request('/imports/template.csv', { key: keys.member })).text();
@@ -467,6 +476,15 @@ describe('bad input', () => {
     const { error } = (await res.json()) as { error: { message: string } };
     expect(error.message).toMatch(/zendesk .*needs id, created at/);
     expect(error.message).toMatch(/generic .*needs id, created_at, status/);
+  });
+
+  it("says that Intercom's CSAT export needs the Conversation export beside it", async () => {
+    const { keys } = await workspace('UTC');
+    const d = generateDataset({ seed: 16, conversations: 200 });
+    const res = await upload(keys.admin, intercomCsatExport(d, { timezone: 'UTC' }), 'text/csv');
+    expect(res.status).toBe(422);
+    const { error } = (await res.json()) as { error: { message: string } };
+    expect(error.message).toMatch(/CSAT export alone: .* needs the Conversation export beside it/);
   });
 
   it('explains a spreadsheet re-save and how to re-export', async () => {

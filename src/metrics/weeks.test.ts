@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completedWeeks, isValidTimezone } from './weeks.ts';
+import { canonicalTimezone, completedWeeks, isValidTimezone } from './weeks.ts';
 
 describe('completedWeeks', () => {
   it('returns Monday-to-Monday weeks ending at or before now, oldest first (UTC)', () => {
@@ -23,5 +23,26 @@ describe('completedWeeks', () => {
   it('knows valid zones', () => {
     expect(isValidTimezone('Europe/London')).toBe(true);
     expect(isValidTimezone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('canonicalTimezone', () => {
+  it('spells a timezone as the tz database does, keeping a name already spelt so', () => {
+    const given = [
+      'europe/berlin',
+      'est',
+      'utc',
+      'America/New_York',
+      'Asia/Kolkata',
+      'america/port-au-prince',
+    ];
+    expect(given.map(canonicalTimezone)).toEqual([
+      'Europe/Berlin',
+      'EST',
+      'UTC',
+      'America/New_York',
+      'Asia/Kolkata',
+      'America/Port-au-Prince',
+    ]);
   });
 });

@@ -36,6 +36,23 @@ export function completedWeeks(now: Date, timezone: string, count: number): Week
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** True when `timezone` is an IANA zone this runtime knows. */
+/** ICU's zone names by their lower case (ICU lists some under an older name: Asia/Calcutta for Asia/Kolkata). */
+let zonesByLowerCase: Map<string, string> | undefined;
+
+/**
+ * A valid timezone as the tz database spells it, whatever case it was given in (`europe/london` →
+ * `Europe/London`, `est` → `EST`): the name a workspace or an import keeps and shows. A name given in its own
+ * spelling is kept as given, never swapped for what it links to (`EST` stays, not `America/Panama`).
+ */
+export function canonicalTimezone(timezone: string): string {
+  zonesByLowerCase ??= new Map(Intl.supportedValuesOf('timeZone').map((z) => [z.toLowerCase(), z]));
+  const listed = zonesByLowerCase.get(timezone.toLowerCase());
+  if (listed !== undefined) return listed;
+  // UTC, GMT, EST, EST5EDT: the tz database writes its names without a region in capitals.
+  if (!timezone.includes('/') && isValidTimezone(timezone.toUpperCase())) return timezone.toUpperCase();
+  return timezone;
+}
+
 export function isValidTimezone(timezone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });

@@ -18,7 +18,7 @@ export interface MetricMeta {
   window: string;
   /** Point-in-time metrics have no weekly history. */
   pointInTime?: boolean;
-  /** CSAT's change is month over month. */
+  /** The CSAT figures' change is month over month (4 weeks against the 4 before). */
   monthly?: boolean;
 }
 
@@ -88,6 +88,7 @@ export const METRICS: MetricMeta[] = [
     unit: 'score',
     better: 'up',
     window: 'of 5, last 30 days',
+    monthly: true,
   },
   {
     key: 'utilisation',
@@ -138,17 +139,21 @@ export interface Delta {
   against: string;
 }
 
-/** CSAT over several weeks: positive ratings over ratings, not a mean of weekly percentages. */
-function pooledCsat(weeks: WeekDto[]): number | null {
-  let positive = 0;
+/**
+ * CSAT (or its mean score) over several weeks: each week weighted by its ratings — positive ratings over ratings,
+ * the mean of every score — not a mean of weekly figures.
+ */
+function pooled(weeks: WeekDto[], key: 'csat' | 'csatMeanScore'): number | null {
+  let total = 0;
   let responses = 0;
   for (const w of weeks) {
     const n = w.metrics.csatResponses ?? 0;
-    if (w.metrics.csat === null || n === 0) continue;
-    positive += (w.metrics.csat * n) / 100;
+    const v = w.metrics[key];
+    if (v === null || n === 0) continue;
+    total += v * n;
     responses += n;
   }
-  return responses === 0 ? null : (100 * positive) / responses;
+  return responses === 0 ? null : total / responses;
 }
 
 /** The change of a metric over its history (oldest week first), or null when there is not enough of it. */
@@ -159,8 +164,9 @@ export function deltaOf(meta: MetricMeta, weeks: WeekDto[]): Delta | null {
   let against: string;
   if (meta.monthly) {
     if (weeks.length < 8) return null;
-    after = pooledCsat(weeks.slice(-4));
-    before = pooledCsat(weeks.slice(-8, -4));
+    const key = meta.key === 'csatMeanScore' ? 'csatMeanScore' : 'csat';
+    after = pooled(weeks.slice(-4), key);
+    before = pooled(weeks.slice(-8, -4), key);
     against = 'vs the 4 weeks before';
   } else {
     if (weeks.length < 2) return null;

@@ -52,6 +52,7 @@ export const intercomCsv: CsvFormat = {
     const conversations = new Map<string, ImportedTicket>();
     const ratings = new Map<string, { at: number; score: number }>();
     let hasCsatFile = false;
+    let hasConversations = false;
     let hasFin = false;
     let hasOneTouch = false;
     return {
@@ -77,6 +78,7 @@ export const intercomCsv: CsvFormat = {
             },
           };
         }
+        hasConversations = true;
         const created =
           header.index('conversation created at') >= 0
             ? 'conversation created at'
@@ -136,6 +138,13 @@ export const intercomCsv: CsvFormat = {
         };
       },
       finish(sink) {
+        if (!hasConversations) {
+          throw new ImportFileError(
+            'no_rows',
+            "this is Intercom's CSAT export alone: it rates conversations, and needs the Conversation export " +
+              'beside it (both files in one upload, or in one zip)',
+          );
+        }
         for (const t of conversations.values()) {
           const r = ratings.get(t.id);
           if (hasCsatFile) t.rating = r ? { at: r.at, positive: r.score >= 4, score: r.score } : null;

@@ -459,7 +459,7 @@ function ProviderCard({
         <p className="muted">
           {disconnected
             ? 'Disconnected: the numbers it measured are kept, marked disconnected.'
-            : 'Not connected.'}
+            : 'Connect it to measure its numbers.'}
           {provider.sandbox ? ' This server serves a demo helpdesk to try it with.' : ''}
         </p>
       )}

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useSearch } from 'wouter';
 import { api, asApiError } from '../api.ts';
 import { Notice } from '../components/states.tsx';
@@ -9,12 +9,18 @@ export default function SignIn() {
   const next = new URLSearchParams(useSearch()).get('next') ?? '/';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const passwordField = useRef<HTMLInputElement>(null);
   const signIn = useMutation({
     mutationFn: async () => {
       await api('/auth/sign-in', { method: 'POST', json: { email, password } });
       await queries.invalidateQueries();
       // Only paths of the dashboard itself: never an address from the URL elsewhere.
       window.location.assign(`/app${next.startsWith('/') && !next.startsWith('//') ? next : '/'}`);
+    },
+    // The button was disabled while it ran, which drops the focus: back to the password, to type it again.
+    onError: () => {
+      passwordField.current?.focus();
+      passwordField.current?.select();
     },
   });
   const error = signIn.error && asApiError(signIn.error);
@@ -41,6 +47,7 @@ export default function SignIn() {
         <label className="field">
           <span>Password</span>
           <input
+            ref={passwordField}
             type="password"
             required
             autoComplete="current-password"

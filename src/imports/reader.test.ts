@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { ImportFileError, type CsvFormat, type RowProblem } from '../metrics/imports.ts';
-import { endsMidCharacter, readExport } from './reader.ts';
+import { endsMidCharacter, firstRecordEnd, readExport } from './reader.ts';
 
 /*
  * The reader's fast path (csv-scan.ts) against papaparse alone with the reader's rules, the way the reader read
@@ -84,8 +84,11 @@ const refusals = new WeakMap<Read, string>();
 /** The reader's rules on papaparse alone: papaparse over every chunk, the unread rest carried to the next. */
 function viaPapaparse(chunks: string[]): Read {
   const read: Read = { rows: [], rejected: [], error: null };
-  const first = chunks[0] ?? '';
-  const newline = first.slice(0, first.indexOf('\n')).endsWith('\r') ? '\r\n' : '\n';
+  const whole = chunks.join('');
+  const nl = whole.indexOf('\n');
+  // The reader's rule: a CR LF header, unless the first row after it ends with LF alone.
+  const end = firstRecordEnd(whole, nl + 1);
+  const newline = whole.slice(0, nl).endsWith('\r') && (end < 0 || whole[end - 1] === '\r') ? '\r\n' : '\n';
   const parser = new Papa.Parser({ delimiter: ',', newline, quoteChar: '"' });
   let partial = '';
   let columns = -1;
@@ -242,6 +245,27 @@ describe('the CSV reader', () => {
       [2, '1'],
       [3, ''],
     ]);
+  });
+
+  it('reads LF rows under a CR LF header, and names CR-only line ends', async () => {
+    const text = ['id,a,b,c\r', '"1","x","y","z"', '"2","x","y","z"', ''].join('\n');
+    for (const chunks of [[text], cut(text, 6), [...text]]) {
+      const read = await viaReader(chunks);
+      expect(read.rows.map(([line, f]) => [line, f[0]])).toEqual([
+        [2, '1'],
+        [3, '2'],
+      ]);
+      expect(read.rejected).toEqual([]);
+    }
+    // A CR LF file whose fields break lines with LF inside quotes stays CR LF.
+    const excel = ['id,a,b,c', '"1","two\nlines","y","z"', '"2","x","y","z"', ''].join('\r\n');
+    expect((await viaReader([excel])).rows.map(([line, f]) => [line, f[1]])).toEqual([
+      [2, 'two\nlines'],
+      [3, 'x'],
+    ]);
+    const mac = await viaReader([['id,a,b,c', '1,x,y,z', '2,x,y,z', ''].join('\r')]);
+    expect(mac.error).toBe('malformed_csv');
+    expect(refusals.get(mac)).toMatch(/CR alone/);
   });
 
   it('names UTF-16 text as such: a file to save again as UTF-8', async () => {

@@ -60,6 +60,17 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const GZIP = [0x1f, 0x8b];
 const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] === v);
 
+/** Where the record starting at `from` ends: its first LF outside quotes; -1 when the text does not say yet. */
+export function firstRecordEnd(text: string, from: number): number {
+  let quoted = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (c === 10 && !quoted) return i;
+  }
+  return -1;
+}
+
 /** UTF-16 (https://www.rfc-editor.org/rfc/rfc2781): its byte order mark, or ASCII with a 0 byte every other byte. */
 function utf16(b: Uint8Array): boolean {
   if (startsWith(b, [0xff, 0xfe]) || startsWith(b, [0xfe, 0xff])) return true;
@@ -219,6 +230,12 @@ class CsvPart {
   private startWith(text: string, final: boolean): void {
     this.head += text;
     const nl = this.head.indexOf('\n');
+    if (nl < 0 && /\r[^\n]/.test(this.head)) {
+      throw new ImportFileError(
+        'malformed_csv',
+        `${this.name} ends its lines with CR alone (an old Mac format): save it again with LF or CR LF line ends`,
+      );
+    }
     if (nl < 0 && !final) {
       if (this.head.length > MAX_HEADER_CHARS) {
         throw new ImportFileError('malformed_csv', `${this.name} has no header row in its first MiB`);
@@ -229,7 +246,14 @@ class CsvPart {
     if (first.trim() === '' && nl < 0) {
       throw new ImportFileError('empty_file', `${this.name} is empty: there is no header row`);
     }
-    const newline = first.endsWith('\r') ? '\r\n' : '\n';
+    let newline: '\r\n' | '\n' = first.endsWith('\r') ? '\r\n' : '\n';
+    if (newline === '\r\n' && nl >= 0) {
+      // A CR LF header over LF rows (a file two tools wrote): the first row's own end decides — not a line break
+      // inside its quotes, where a spreadsheet's CR LF file writes LF. Waited for, within 64 KiB.
+      const end = firstRecordEnd(this.head, nl + 1);
+      if (end < 0 && !final && this.head.length - nl <= 65_536) return;
+      if (end >= 0 && this.head.charCodeAt(end - 1) !== 13) newline = '\n';
+    }
     const delimiter = delimiterOf(first);
     this.delimiter = delimiter.charCodeAt(0);
     this.crlf = newline === '\r\n';

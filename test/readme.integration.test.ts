@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,9 +44,21 @@ afterAll(async () => {
     const exited = new Promise((r) => server?.once('exit', r));
     process.kill(-server.pid, 'SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    // npm may exit before the server under it has stopped Postgres, which still writes into the data dir: wait
+    // for the group to empty and the postmaster to go (its pid file), then remove.
+    const gone = () => {
+      try {
+        process.kill(-(server?.pid ?? 0), 0);
+        return false;
+      } catch {
+        return !existsSync(path.join(dir, 'pg', 'postmaster.pid'));
+      }
+    };
+    for (const deadline = Date.now() + 20_000; !gone() && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 100));
   }
   await rm(path.join(ROOT, 'template.csv'), { force: true });
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 const env = () => ({

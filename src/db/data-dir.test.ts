@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,5 +41,16 @@ describe('the running servers a data dir records', () => {
 
     forget();
     expect(findRunningServer(dataDir)).toBeUndefined();
+
+    // The record of a process killed before it could remove it is not a server, and is removed.
+    const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((r) => gone.once('exit', r));
+    const stale = path.join(dataDir, 'servers', `${gone.pid}.json`);
+    await writeFile(
+      stale,
+      JSON.stringify({ pid: gone.pid, url: 'http://127.0.0.1:9', publicUrl: 'http://c' }),
+    );
+    expect(findRunningServer(dataDir)).toBeUndefined();
+    expect(existsSync(stale)).toBe(false);
   }, 30_000);
 });

@@ -114,7 +114,7 @@ export function hasDataDirDatabase(dataDir: string): boolean {
 }
 
 const ServerSchema = z.object({ pid: z.number().int(), url: z.string(), publicUrl: z.string() });
-/** A `deskpulse serve` running on this data dir, as it recorded itself (`<dataDir>/server.json`). */
+/** A `deskpulse serve` running on this data dir, as it recorded itself (`<dataDir>/servers/<pid>.json`). */
 export type RunningServer = z.infer<typeof ServerSchema>;
 
 /** One record per serving process: a second `serve` on the data dir neither overwrites nor removes the first's. */
@@ -150,8 +150,9 @@ export function findRunningServer(dataDir: string): RunningServer | undefined {
       const server = ServerSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
       process.kill(server.pid, 0);
       alive.push({ server, at: statSync(file).mtimeMs });
-    } catch {
-      // A record of a process that is gone (killed, so it could not remove it), or half written: not a server.
+    } catch (e) {
+      // A record of a process that is gone (killed, so it could not remove it): removed. Half written: skipped.
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(file, { force: true });
     }
   }
   return alive.sort((a, b) => b.at - a.at)[0]?.server;

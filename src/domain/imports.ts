@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import * as imports from '../db/repositories/imports.ts';
 import * as sources from '../db/repositories/sources.ts';
 import { findWorkspace } from '../db/repositories/workspaces.ts';
-import { FORMATS, importFiles, type ImportOutcome } from '../imports/import.ts';
+import { FORMATS, FUTURE_SLACK_MS, importFiles, type ImportOutcome } from '../imports/import.ts';
 import { hashKey } from '../imports/keys.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -49,9 +49,6 @@ class DryRunDone extends Error {
     super('dry run');
   }
 }
-
-/** How far ahead of this server's clock an export's instant may be (the exporting machine's clock may run fast). */
-const FUTURE_SLACK_MS = 5 * 60_000;
 
 function validated(r: ImportRequest): { asOf: number | null; timezone: string | null } {
   const details = [];
@@ -228,7 +225,10 @@ export async function runImport(
     throw new AppError(
       e.code === 'file_too_large' ? 'payload_too_large' : 'invalid_file',
       e.message,
-      rowErrors.map((r) => ({ path: `${r.file}:${r.line}:${r.column}`, message: r.reason })),
+      // The parameter to give (the dashboard marks its field), or the rows that failed.
+      e.code === 'missing_timezone'
+        ? [{ path: 'timezone', message: 'required: the file does not say which timezone its times are in' }]
+        : rowErrors.map((r) => ({ path: `${r.file}:${r.line}:${r.column}`, message: r.reason })),
     );
   }
 }

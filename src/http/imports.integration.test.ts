@@ -296,7 +296,7 @@ describe('the export instant', () => {
     const early = await upload(keys.admin, csv, 'text/csv', { asOf: '2026-11-17T00:00:00Z' });
     expect(early.status).toBe(422);
     expect(((await early.json()) as { error: { message: string } }).error.message).toMatch(
-      /^asOf 2026-11-17T00:00:00.000Z is before the latest time in the file \(2026-11-17T13:31:00.000Z\)/,
+      /^asOf 2026-11-17T00:00:00.000Z is before the latest time in the file: give the instant/,
     );
     const future = await upload(keys.admin, csv, 'text/csv', {
       asOf: new Date(Date.now() + 86_400_000).toISOString(),
@@ -305,6 +305,19 @@ describe('the export instant', () => {
     expect(((await future.json()) as { error: { details: unknown[] } }).error.details).toEqual([
       { path: 'asOf', message: 'is in the future: give the instant the export was taken' },
     ]);
+    // Times after now, the export's instant left to the file: read in the wrong timezone, most likely.
+    const ahead = new Date(Date.now() + 86_400_000).toISOString().slice(0, 19);
+    const lines = csv.trimEnd().split('\r\n');
+    const aheadCsv = `${[...lines, `th_9999,${ahead}Z,open,,,,0,0,,,false,${ahead}Z`].join('\r\n')}\r\n`;
+    const later = await upload(keys.admin, aheadCsv, 'text/csv');
+    expect(later.status).toBe(422);
+    expect(((await later.json()) as { error: { message: string } }).error.message).toMatch(
+      /^the file has times later than now: if it gave no timezone, check/,
+    );
+    const list = (await (await t.request('/imports', { key: keys.admin })).json()) as {
+      imports: ImportBody[];
+    };
+    expect(list.imports[0]?.rows).toMatchObject({ read: 4, rejected: 0 });
     const sources = (await (await t.request('/metrics', { key: keys.member })).json()) as { providers: [] };
     expect(sources.providers).toEqual([]);
   }, 30_000);

@@ -76,6 +76,9 @@ const latestOf = (t: ImportedTicket) =>
  */
 const secondAfter = (t: number) => Math.floor(t / 1000) * 1000 + 1000;
 
+/** How far ahead of this server's clock a file's times may be (the exporting machine's clock may run fast). */
+export const FUTURE_SLACK_MS = 5 * 60_000;
+
 /**
  * Reads an upload into a ticket digest (de-duplicated by ticket id, first occurrence kept), adds the tickets of
  * the import it continues that this file does not have, and folds the digest into a snapshot with the one
@@ -153,17 +156,31 @@ export async function importFiles(
     });
   }
 
-  // An export holds nothing from after it was taken: open now and backlog age as of an earlier instant would count
-  // what had not happened yet (a conversation created after it, a negative age).
-  if (plan.asOf !== null && latest > plan.asOf) {
-    throw new ImportFileError(
+  const previous = await previousOf(read.format.id);
+  const refuse = (code: 'as_of_before_file' | 'future_times', message: string) =>
+    Object.assign(new ImportFileError(code, message), { rowErrors: read.rowErrors, rows });
+  // An export holds nothing from after it was taken, nor from before the import it continues was: open now and
+  // backlog age as of an earlier instant would count what had not happened yet (a negative age).
+  if (plan.asOf !== null && (latest > plan.asOf || (previous?.asOf ?? -Infinity) > plan.asOf)) {
+    throw refuse(
       'as_of_before_file',
-      `asOf ${new Date(plan.asOf).toISOString()} is before the latest time in the file ` +
-        `(${new Date(latest).toISOString()}): give the instant the export was taken, or leave asOf out`,
+      latest > plan.asOf
+        ? `asOf ${new Date(plan.asOf).toISOString()} is before the latest time in the file: give the instant ` +
+            'the export was taken, or leave asOf out'
+        : `asOf ${new Date(plan.asOf).toISOString()} is before the import this one continues ` +
+            `(as of ${new Date(previous?.asOf ?? 0).toISOString()}): a later export cannot be older`,
+    );
+  }
+  // Times after this server's clock: the file was read in the wrong timezone (a Zendesk export has none of its
+  // own), or its clock is wrong. The windows would end in the future.
+  if (plan.asOf === null && secondAfter(latest) > Date.now() + FUTURE_SLACK_MS) {
+    throw refuse(
+      'future_times',
+      'the file has times later than now: if it gave no timezone, check the one given ' +
+        `(${plan.timezone ?? 'none'}) is the one the export was made in`,
     );
   }
 
-  const previous = await previousOf(read.format.id);
   let kept = 0;
   if (previous) {
     for await (const bytes of previous.chunks) {

@@ -61,7 +61,7 @@ const GZIP = [0x1f, 0x8b];
 const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] === v);
 
 /** Where the record starting at `from` ends: its first LF outside quotes; -1 when the text does not say yet. */
-export function firstRecordEnd(text: string, from: number): number {
+function firstRecordEnd(text: string, from: number): number {
   let quoted = false;
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -122,11 +122,21 @@ function delimiterOf(line: string): string {
       : ',';
 }
 
-/** What each format needs, the closest first; what a format is missing is named when it has some of them. */
+/**
+ * The header names a required entry accepts: `conversation api id (or conversation id)`, `type (or direction, in
+ * a messages export)`, `conversation created at (<timezone>) or conversation started at (<timezone>)`.
+ */
+const namesOf = (entry: string) =>
+  entry
+    .replace(/\s*\(<timezone>\)/g, '')
+    .split(/\s+\(or\s+|\s+or\s+/)
+    .map((n) => n.replace(/[,)].*$/, '').trim());
+
+/** What each format needs, the closest first (most required columns present); what a format lacks is named. */
 function unknownFormat(formats: readonly CsvFormat[], header: Header): ImportFileError {
   const lines = formats
-    .map((f) => ({ f, missing: f.required.filter((h) => header.index(h) < 0) }))
-    .sort((a, b) => a.missing.length - b.missing.length)
+    .map((f) => ({ f, missing: f.required.filter((h) => namesOf(h).every((n) => header.index(n) < 0)) }))
+    .sort((a, b) => b.f.required.length - b.missing.length - (a.f.required.length - a.missing.length))
     .map(({ f, missing }) => {
       const partly = missing.length < f.required.length ? ` (missing: ${missing.join(', ')})` : '';
       return `${f.id} (${f.label}) needs ${f.required.join(', ')}${partly}`;
@@ -315,7 +325,8 @@ class CsvPart {
   /** `scanned`: from the fast path, which holds only the wanted fields and never a record of empty ones. */
   private row(fields: string[], strayQuote = false, scanned = false): void {
     if (this.reader === undefined) {
-      if (fields.length === 1 && fields[0]?.trim() === '') return;
+      // Empty lines or a spreadsheet's empty rows above the header.
+      if (fields.every((f) => f.trim() === '')) return;
       if (fields.length > MAX_COLUMNS) {
         throw new ImportFileError('malformed_csv', `${this.name} has over ${MAX_COLUMNS} columns`);
       }
@@ -453,7 +464,7 @@ async function readFile(
   // pipeline, not pipe: an upload that fails (cut off, over the limit) fails the gunzip with its error, rather
   // than leaving it unhandled on a stream nobody listens to.
   const text: AsyncIterable<Uint8Array> = gzipped
-    ? pipeline(Readable.from(counted), createGunzip(), () => undefined)
+    ? pipeline(Readable.from(slices(counted)), createGunzip(), () => undefined)
     : counted;
   try {
     for await (const chunk of text) {
@@ -465,6 +476,18 @@ async function readFile(
     throw new ImportFileError('truncated_file', `${name} is not a complete gzip file: upload it again`);
   }
   part.push(new Uint8Array(0), true);
+}
+
+/**
+ * What a zip or gzip is fed at a time. Both inflate all they are given at once, and 64 KiB of a bomb is 64 MB of
+ * text before the limit on the text is checked; 16 KiB at a time holds that to a few MB.
+ */
+const SLICE = 16 * 1024;
+
+async function* slices(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    for (let at = 0; at < chunk.length; at += SLICE) yield chunk.subarray(at, at + SLICE);
+  }
 }
 
 async function readZip(
@@ -501,12 +524,14 @@ async function readZip(
   };
   for await (const chunk of source) {
     tail.push(chunk);
-    try {
-      unzip.push(chunk);
-    } catch {
-      throw new ImportFileError('truncated_file', `${name} is not a complete zip file: upload it again`);
+    for (let at = 0; at < chunk.length; at += SLICE) {
+      try {
+        unzip.push(chunk.subarray(at, at + SLICE));
+      } catch {
+        throw new ImportFileError('truncated_file', `${name} is not a complete zip file: upload it again`);
+      }
+      if (state.failure !== undefined) throw state.failure;
     }
-    if (state.failure !== undefined) throw state.failure;
     await reading.options.drain?.();
   }
   try {

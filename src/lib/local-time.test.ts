@@ -24,10 +24,12 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('2026-11-18 15:30', null)).toBe('no_offset');
     expect(parseTimestamp('30-11-2026 15:30', 'UTC')).toBe('day_first');
     expect(parseTimestamp('11/30/2026', 'UTC')).toBe('day_first');
-    // A spreadsheet's other forms: a two-digit year, slashes year first, an hour without its leading zero.
+    // A spreadsheet's other forms: a two-digit year (with or without a time), slashes year first.
     expect(parseTimestamp('30/11/26 10:00', 'UTC')).toBe('day_first');
+    expect(parseTimestamp('30/11/26', 'UTC')).toBe('day_first');
     expect(parseTimestamp('2026/11/30 10:00', 'UTC')).toBe('day_first');
-    expect(parseTimestamp('2026-11-30 9:05', 'UTC')).toBe('day_first');
+    // An hour without its zero is a row's bad value, not a re-saved file (a hand-made template file may have it).
+    expect(parseTimestamp('2026-11-30 9:05', 'UTC')).toBe('invalid');
     expect(parseTimestamp('2026.11.30 10:00', 'UTC')).toBe('invalid');
     expect(parseTimestamp('2026-11-31 09:15', 'UTC')).toBe('invalid');
     expect(parseTimestamp('2026-13-01 09:15', 'UTC')).toBe('invalid');

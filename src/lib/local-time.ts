@@ -10,10 +10,7 @@ import { tzOffset } from '@date-fns/tz';
 export type TimestampProblem =
   /** No offset, and no timezone to read it in. */
   | 'no_offset'
-  /**
-   * A spreadsheet's own form, as a re-save writes it: day or month first (`30-11-2026`, `30/11/26`), slashes
-   * (`2026/11/30`), an hour without its leading zero (`2026-11-30 9:05`).
-   */
+  /** A spreadsheet's own form, as a re-save writes it: day or month first (`30-11-2026`, `30/11/26`), slashes (`2026/11/30`). */
   | 'day_first'
   | 'invalid';
 
@@ -110,9 +107,8 @@ function daysIn(year: number, month: number): number {
 export function parseTimestamp(text: string, timezone: string | null): number | TimestampProblem {
   const s = text.trim();
   const n = s.length;
-  if (n < 10) return 'invalid';
   // `30-11-2026…`, `30/11/26…`, `11/30/2026`: the day or month first, the year last; `2026/11/30`: slashes.
-  if (s.charCodeAt(4) !== 45) {
+  if (n < 10 || s.charCodeAt(4) !== 45) {
     return /^(\d{1,2}[-/.]\d{1,2}[-/.](\d{4}|\d{2})|\d{4}\/\d{1,2}\/\d{1,2})(\D|$)/.test(s)
       ? 'day_first'
       : 'invalid';
@@ -129,8 +125,6 @@ export function parseTimestamp(text: string, timezone: string | null): number | 
   if (i < n) {
     const sep = s.charCodeAt(i);
     if (sep !== 32 && sep !== 84 && sep !== 116) return 'invalid';
-    // `2026-11-30 9:05`: a spreadsheet's hour, without its leading zero.
-    if (s.charCodeAt(i + 2) === 58 && digit(s, i + 1) >= 0) return 'day_first';
     hour = number(s, i + 1, 2);
     minute = s.charCodeAt(i + 3) === 58 ? number(s, i + 4, 2) : -1;
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return 'invalid';

@@ -16,7 +16,7 @@ export class RowRejected extends Error {
 
 const RESAVED =
   'was opened and saved again by a spreadsheet, which rewrites ids like 1.03006E+13 and dates in its own form ' +
-  '(30/11/2026, 2026/11/30, 9:05): ' +
+  '(30/11/2026, 2026/11/30): ' +
   'export the file again from the helpdesk and upload it without opening it';
 
 /** A column by its normalised header name: its index, or an ImportFileError naming the missing column. */

@@ -50,6 +50,7 @@ export class ImportFileError extends Error {
       | 'file_too_large'
       | 'rejected_rows'
       | 'as_of_before_file'
+      | 'future_times'
       | 'upload_interrupted',
     message: string,
   ) {

@@ -35,6 +35,9 @@ describe('canonicalTimezone', () => {
       'America/New_York',
       'Asia/Kolkata',
       'america/port-au-prince',
+      // Links ICU lists under their target: its name when written in lower case.
+      'asia/kolkata',
+      'us/eastern',
     ];
     expect(given.map(canonicalTimezone)).toEqual([
       'Europe/Berlin',
@@ -43,6 +46,8 @@ describe('canonicalTimezone', () => {
       'America/New_York',
       'Asia/Kolkata',
       'America/Port-au-Prince',
+      'Asia/Calcutta',
+      'America/New_York',
     ]);
   });
 });

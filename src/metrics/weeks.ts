@@ -35,7 +35,6 @@ export function completedWeeks(now: Date, timezone: string, count: number): Week
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
-/** True when `timezone` is an IANA zone this runtime knows. */
 /** ICU's zone names by their lower case (ICU lists some under an older name: Asia/Calcutta for Asia/Kolkata). */
 let zonesByLowerCase: Map<string, string> | undefined;
 
@@ -50,9 +49,15 @@ export function canonicalTimezone(timezone: string): string {
   if (listed !== undefined) return listed;
   // UTC, GMT, EST, EST5EDT: the tz database writes its names without a region in capitals.
   if (!timezone.includes('/') && isValidTimezone(timezone.toUpperCase())) return timezone.toUpperCase();
+  // A link ICU lists under its target (asia/kolkata, us/eastern): written in lower case, ICU's name for it
+  // (Asia/Calcutta, America/New_York); written with capitals, as given.
+  if (timezone === timezone.toLowerCase()) {
+    return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+  }
   return timezone;
 }
 
+/** True when `timezone` is an IANA zone this runtime knows. */
 export function isValidTimezone(timezone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });

@@ -19,6 +19,9 @@ interface FormatInfo {
 
 const ZONES = timeZones();
 
+/** The rows an import error lists (`file:line:column`), not the parameter it asks for. */
+const rowsOf = (e: ApiError) => e.details.filter((d) => d.path !== 'timezone');
+
 const mib = (b: number) =>
   b < 1024 * 1024 ? `${Math.ceil(b / 1024)} KiB` : `${(b / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -213,7 +216,7 @@ export default function Import() {
       const err = asApiError(e);
       setError(err);
       setResult(null);
-      setNeedsZone(err.code === 'missing_timezone');
+      setNeedsZone(err.details.some((d) => d.path === 'timezone'));
       void queries.invalidateQueries({ queryKey: ['imports'] });
     } finally {
       setProgress(null);
@@ -300,16 +303,18 @@ export default function Import() {
           {error && (
             <Notice tone="error">
               {error.message}
-              {error.details.length > 0 && ` (${error.details.length} rows listed below)`}
+              {rowsOf(error).length > 0 && ` (${rowsOf(error).length} rows listed below)`}
             </Notice>
           )}
-          {error && error.details.length > 0 && (
+          {error && rowsOf(error).length > 0 && (
             <ul className="notes">
-              {error.details.slice(0, 20).map((d) => (
-                <li key={d.path}>
-                  {d.path}: {d.message}
-                </li>
-              ))}
+              {rowsOf(error)
+                .slice(0, 20)
+                .map((d) => (
+                  <li key={d.path}>
+                    {d.path}: {d.message}
+                  </li>
+                ))}
             </ul>
           )}
           <div className="actions">

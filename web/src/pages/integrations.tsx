@@ -10,8 +10,6 @@ import { dateTime, relative } from '../format.ts';
 import { canWrite, useMe } from '../session.ts';
 import { useConnections, useMetrics } from './overview.tsx';
 
-/** What the OAuth callback's error codes mean, in words a person can act on. */
-
 /** Help text with its https:// addresses as links (a helpdesk's own page on where to find the token). */
 function Linked({ text }: { text: string }) {
   return (
@@ -28,6 +26,8 @@ function Linked({ text }: { text: string }) {
     </>
   );
 }
+
+/** What the OAuth callback's error codes mean, in words a person can act on. */
 function callbackMessage(helpdesk: string, error: string): string {
   switch (error) {
     case 'not_signed_in':
@@ -191,7 +191,8 @@ function ConnectButton({
   const start = async () => {
     setError(null);
     try {
-      const q = new URLSearchParams(params).toString();
+      // An optional field left empty (or emptied) is not sent: the server would read it as a value.
+      const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '')).toString();
       const { authorizeUrl } = await api<{ authorizeUrl: string }>(
         `/integrations/${provider.id}/start${q ? `?${q}` : ''}`,
       );

@@ -23,7 +23,8 @@ export interface ImportOptions {
   json?: boolean;
 }
 
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const mib = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** Bytes and rows as they stream, on stderr while there is a terminal to draw on. */
 function importProgress(total: number) {

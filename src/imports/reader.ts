@@ -479,8 +479,10 @@ async function readFile(
 }
 
 /**
- * What a zip or gzip is fed at a time. Both inflate all they are given at once, and 64 KiB of a bomb is 64 MB of
- * text before the limit on the text is checked; 16 KiB at a time holds that to a few MB.
+ * What a zip or gzip is fed at a time. Both inflate all they are given at once, and deflate expands up to ~1,032×:
+ * 256 KiB of a bomb (the CLI's read) could be 264 MB of text before the limit on the text is checked; 16 KiB at a
+ * time holds it to ~16 MB. Measured on a 486 KB zip of 200 MB, with a 10 MB limit and the shipped node flags: the
+ * refusal's peak RSS rose 75 MB over the process's idle instead of 192.
  */
 const SLICE = 16 * 1024;
 

@@ -195,12 +195,7 @@ export async function runImport(
       });
     }
     if (!(e instanceof ImportFileError)) throw e;
-    // A file whose rows could all be read or none: the counts of the reading, not just of the errors listed.
-    const read = e as ImportFileError & {
-      rowErrors?: imports.ImportRowError[];
-      rows?: ImportOutcome['rows'];
-    };
-    const rowErrors = read.rowErrors ?? [];
+    const rowErrors = e.reading?.rowErrors ?? [];
     await imports.insertImport(deps.db, {
       ...base,
       fileName: names.join(', ').slice(0, 500) || null,
@@ -209,8 +204,9 @@ export async function runImport(
       state: 'failed',
       bytes: progress.bytes,
       parts: 0,
-      rows: read.rows
-        ? { ...read.rows, accepted: 0 }
+      // A file read whole: the counts of the reading; one refused on the way, what progress had seen.
+      rows: e.reading
+        ? { ...e.reading.rows, accepted: 0 }
         : { read: progress.rows, accepted: 0, rejected: rowErrors.length, duplicate: 0 },
       asOf: null,
       period: null,

@@ -140,25 +140,18 @@ export async function importFiles(
   });
   rows.read = read.rowsRead;
   rows.rejected = read.rowsRejected;
+  // A file read whole and then refused: its failed record keeps what the reading counted.
+  const refuse = (code: ImportFileError['code'], message: string) =>
+    new ImportFileError(code, message, { rows, rowErrors: read.rowErrors });
   if (plan.strict && rows.rejected > 0) {
-    throw Object.assign(
-      new ImportFileError(
-        'rejected_rows',
-        `${rows.rejected} row(s) could not be read and strict mode imports nothing then`,
-      ),
-      { rowErrors: read.rowErrors, rows },
+    throw refuse(
+      'rejected_rows',
+      `${rows.rejected} row(s) could not be read and strict mode imports nothing then`,
     );
   }
-  if (rows.accepted === 0) {
-    throw Object.assign(new ImportFileError('rejected_rows', 'no row of the file could be read'), {
-      rowErrors: read.rowErrors,
-      rows,
-    });
-  }
+  if (rows.accepted === 0) throw refuse('rejected_rows', 'no row of the file could be read');
 
   const previous = await previousOf(read.format.id);
-  const refuse = (code: 'as_of_before_file' | 'future_times', message: string) =>
-    Object.assign(new ImportFileError(code, message), { rowErrors: read.rowErrors, rows });
   // An export holds nothing from after it was taken, nor from before the import it continues was: open now and
   // backlog age as of an earlier instant would count what had not happened yet (a negative age).
   if (plan.asOf !== null && (latest > plan.asOf || (previous?.asOf ?? -Infinity) > plan.asOf)) {

@@ -53,6 +53,11 @@ export class ImportFileError extends Error {
       | 'future_times'
       | 'upload_interrupted',
     message: string,
+    /** Set when the file was read before it was refused: its rows' counts and errors, for the failed record. */
+    readonly reading?: {
+      rows: { read: number; accepted: number; rejected: number; duplicate: number };
+      rowErrors: (RowProblem & { file: string })[];
+    },
   ) {
     super(message);
     this.name = 'ImportFileError';

@@ -151,7 +151,9 @@ describe('lifecycle webhooks', () => {
     expect(recovered?.data).toMatchObject({ provider: 'plain', via: 'reconnect', previous: 'needs_reauth' });
     expect((await refresh()).state).toBe('succeeded');
 
+    // Each event is its own delivery job, so they arrive in any order: wait for both of the second refresh's.
     await waitForEvent(hook.secret, 'metrics.updated', 2);
+    await waitForEvent(hook.secret, 'refresh.succeeded', 2);
 
     // Every event once (receivers dedupe on the delivery id; here nothing was retried), all logged as delivered.
     const types = eventsOf(hook.secret).map((e) => e.type);

@@ -27,6 +27,8 @@ beforeAll(async () => {
     DESKPULSE_AUTH_SECRET: 'sandbox-test-secret-sandbox-test-secret',
     DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
     DESKPULSE_SANDBOX: '1',
+    // Connecting makes a connection due: the minute tick would queue the refresh these tests ask for.
+    DESKPULSE_SCHEDULER: '0',
   });
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {

@@ -271,7 +271,8 @@ describe('deskpulse CLI beside a running server on the same data dir', () => {
   it('joins the embedded Postgres the server started', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'deskpulse-cli-'));
     const port = await freePort();
-    const env = { DESKPULSE_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn' };
+    // No minute tick: the connect below makes Front due, and a tick would queue the refresh the CLI runs.
+    const env = { DESKPULSE_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', DESKPULSE_SCHEDULER: '0' };
     server = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: 'ignore' });
     const base = `http://127.0.0.1:${port}`;
     await waitFor(

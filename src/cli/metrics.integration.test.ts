@@ -114,7 +114,8 @@ describe('deskpulse refresh and metrics', () => {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    // 'close', not 'exit': the output is read whole by then.
+    const exited = new Promise<number | null>((r) => child.once('close', r));
     await waitFor('the command to follow the refresh', () =>
       Promise.resolve(stderr.includes('following it')),
     );

@@ -137,6 +137,8 @@ describe('a dying embedded Postgres', () => {
     const pgDir = path.join(dataDir, 'pg');
     const env = {
       DESKPULSE_DATA_DIR: dataDir,
+      // No minute tick: each connect makes Front due, and a tick would queue the refresh refreshWorks asks for.
+      DESKPULSE_SCHEDULER: '0',
       DESKPULSE_DB_UNHEALTHY_AFTER_SECONDS: String(UNHEALTHY_AFTER_SECONDS),
     };
     const serve = await startServe(env);
@@ -268,6 +270,7 @@ describe('a dying external database (DATABASE_URL)', () => {
       DESKPULSE_ENCRYPTION_KEYS: TEST_KEYS,
       DESKPULSE_SANDBOX: '1',
       DESKPULSE_DATA_DIR: await tempDir('deskpulse-external-data-'),
+      DESKPULSE_SCHEDULER: '0',
       DESKPULSE_DB_UNHEALTHY_AFTER_SECONDS: String(UNHEALTHY_AFTER_SECONDS),
     };
     const serve = await startServe(env);

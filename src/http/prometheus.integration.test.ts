@@ -329,7 +329,8 @@ describe('deskpulse worker --metrics-port', () => {
     children.push(child);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    // 'close', not 'exit': stderr is read whole by then.
+    const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
     return { child, exited, stderr: () => stderr };
   }
 

@@ -112,6 +112,7 @@ describe('lifecycle webhooks', () => {
     const ok = await refresh();
     expect(ok.state).toBe('succeeded');
     await waitForEvent(hook.secret, 'metrics.updated');
+    await waitForEvent(hook.secret, 'refresh.succeeded');
     const [succeeded] = eventsOf(hook.secret).filter((e) => e.type === 'refresh.succeeded');
     expect(succeeded).toMatchObject({
       workspaceId: workspace.id,

@@ -215,7 +215,10 @@ program
     'IANA timezone of times without an offset (required when the file does not say)',
     parseWith(z.string().min(1).max(64)),
   )
-  .option('--as-of <instant>', 'when the export was taken (ISO 8601); default: the latest time in the file')
+  .option(
+    '--as-of <instant>',
+    'when the export was taken (ISO 8601); default: the second after the latest time in the file',
+  )
   .option('--dry-run', 'read, validate and compute; store nothing')
   .option('--strict', 'any rejected row rejects the whole file')
   .addOption(workspaceOption)

@@ -132,5 +132,16 @@ describe('README quick start', () => {
     expect(output).toContain('"provider":"intercom"');
     expect(output).toContain('"state":"succeeded"');
     expect(key === undefined || !serverLog.includes(key)).toBe(true);
+    // "then sign in": the password the quick start gave the owner signs them in.
+    const given = /printf '%s\\n' '([^']+)' \| npx deskpulse user set-password --email (\S+)/.exec(
+      blocks.join('\n'),
+    );
+    expect(given, 'the quick start gives the owner a password').not.toBeNull();
+    const signIn = await fetch(`${base}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: given?.[2], password: given?.[1] }),
+    });
+    expect(signIn.status).toBe(200);
   }, 300_000);
 });

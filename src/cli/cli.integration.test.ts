@@ -10,6 +10,8 @@ import { createTestDatabase, waitFor } from '../../test/helpers.ts';
 import { loadConfig } from '../config/index.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
 import { openDatabase } from '../db/open.ts';
+import { createAuth } from '../auth/better-auth.ts';
+import { accountHashOf } from '../domain/sign-in-guard.ts';
 import { createLogger } from '../lib/logger.ts';
 
 const BIN = path.resolve('bin/deskpulse.js');
@@ -139,6 +141,102 @@ describe('deskpulse CLI on an external database', () => {
         expect(refused.stderr).toBe(`deskpulse: error: the owner password ${problem}\n`);
       }
       expect(await handle.db.selectFrom('workspaces').select('id').execute()).toHaveLength(before.length);
+    },
+  );
+
+  it(
+    'gives an owner made with a key only a password, then a new one that signs out their sessions',
+    { timeout: 120_000 },
+    async () => {
+      const email = 'gamma@gamma.io';
+      const created = await cli(['workspace', 'create', '--name', 'Gamma', '--owner-email', email], env);
+      expect(created.code).toBe(0);
+      const auth = createAuth({
+        pool: handle.pool,
+        secret: env.DESKPULSE_AUTH_SECRET as string,
+        publicUrl: 'http://127.0.0.1:3000',
+        logger: createLogger({ level: 'silent' }),
+      });
+      const signIn = async (password: string) =>
+        (await auth.api.signInEmail({ body: { email, password }, asResponse: true })).status;
+      const { id: userId } = await handle.db
+        .selectFrom('auth_user')
+        .select('id')
+        .where('email', '=', email)
+        .executeTakeFirstOrThrow();
+      const sessions = async () =>
+        (await handle.pool.query('select 1 from auth_session where "userId" = $1', [userId])).rowCount;
+      expect(await signIn('a first long password')).toBe(401);
+
+      const set = await cli(
+        ['user', 'set-password', '--email', 'Gamma@Gamma.io'],
+        env,
+        'a first long password\n',
+      );
+      expect(set).toEqual({
+        code: 0,
+        stdout: `${email}: password set; they can sign in to the dashboard\n`,
+        stderr: '',
+      });
+      expect(await signIn('a first long password')).toBe(200);
+      expect(await sessions()).toBe(1);
+
+      // Locked out by someone guessing: a new password lifts it, ends the session and replaces the old one.
+      await handle.db
+        .insertInto('sign_in_failures')
+        .values({ account_hash: accountHashOf(email), address: '203.0.113.9' })
+        .execute();
+      const changed = await cli(
+        ['user', 'set-password', '--email', email, '--json'],
+        env,
+        'a second long password\n',
+      );
+      expect(changed.code).toBe(0);
+      expect(JSON.parse(changed.stdout)).toEqual({ user: { id: userId, email }, changed: true });
+      expect(await sessions()).toBe(0);
+      expect(
+        await handle.db
+          .selectFrom('sign_in_failures')
+          .select('id')
+          .where('account_hash', '=', accountHashOf(email))
+          .execute(),
+      ).toEqual([]);
+      expect(await signIn('a first long password')).toBe(401);
+      expect(await signIn('a second long password')).toBe(200);
+      const audit = await handle.db
+        .selectFrom('audit_events')
+        .select(['action', 'actor_label', 'target_id'])
+        .where('action', '=', 'auth.password_set')
+        .execute();
+      expect(audit).toEqual([
+        { action: 'auth.password_set', actor_label: 'deskpulse user set-password', target_id: userId },
+        { action: 'auth.password_set', actor_label: 'deskpulse user set-password', target_id: userId },
+      ]);
+
+      // Refused with one line, nothing changed.
+      const unknown = await cli(
+        ['user', 'set-password', '--email', 'nobody@gamma.io'],
+        env,
+        'a fine long password\n',
+      );
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toBe(
+        'deskpulse: error: no account has the email nobody@gamma.io: deskpulse workspace create makes one, or invite them from the dashboard\n',
+      );
+      const weak = await cli(['user', 'set-password', '--email', email], env, 'short');
+      expect(weak).toMatchObject({
+        code: 1,
+        stderr: 'deskpulse: error: the password must be at least 12 characters\n',
+      });
+      const mine = await cli(['user', 'set-password', '--email', email], env, email);
+      expect(mine.stderr).toBe(
+        'deskpulse: error: the password must not be your email address or its name part\n',
+      );
+      const noEmail = await cli(['user', 'set-password', '--email', 'nope'], env, 'a fine long password\n');
+      expect(noEmail.stderr).toContain(
+        "option '--email <email>' argument 'nope' is invalid. must be an email address",
+      );
+      expect(await signIn('a second long password')).toBe(200);
     },
   );
 

@@ -4,6 +4,7 @@ import { openDatabase, type OpenedDatabase } from '../db/open.ts';
 import { findUserByEmail } from '../db/repositories/users.ts';
 import * as apiKeys from '../domain/api-keys.ts';
 import { passwordProblem } from '../domain/passwords.ts';
+import { recordPasswordSet } from '../domain/sign-in-guard.ts';
 import { createWorkspace, listWorkspaces } from '../domain/workspaces.ts';
 import { AppError } from '../lib/app-error.ts';
 import type { CliContext } from './context.ts';
@@ -84,6 +85,67 @@ export async function runWorkspaceCreate(
         apiKey: { ...toApiKeyDto(apiKey), key: secret },
       },
       secret,
+    );
+  });
+}
+
+/**
+ * `deskpulse user set-password --email E`: gives a person a sign-in password, read from stdin, or a new one — the
+ * owner `workspace create` made with a key only, or someone locked out or who forgot theirs. Whoever can run it
+ * can read the database already, so it asks for nothing else. The policy is sign-up's; every session of the
+ * person ends (a password reset ends the sessions it might be meant to stop), and a sign-in lockout lifts.
+ */
+export async function runUserSetPassword(
+  ctx: CliContext,
+  opts: { email: string; json?: boolean },
+): Promise<void> {
+  const email = opts.email.toLowerCase();
+  if (process.stdin.isTTY) {
+    // Typed at a terminal it would be shown as it is typed, and kept in the scrollback.
+    throw new AppError(
+      'invalid_body',
+      `pipe the password on stdin: printf '%s\\n' '…' | deskpulse user set-password --email ${email}`,
+    );
+  }
+  const password = await readStdin();
+  const problem = await passwordProblem(password, { email });
+  if (problem) throw new AppError('invalid_body', `the password ${problem}`);
+  await withDatabase(ctx, async (database) => {
+    const user = await findUserByEmail(database.db, email);
+    if (!user) {
+      throw new AppError(
+        'not_found',
+        `no account has the email ${email}: deskpulse workspace create makes one, or invite them from the dashboard`,
+      );
+    }
+    const auth = createAuth({
+      pool: database.pool,
+      secret: database.authSecret,
+      publicUrl: ctx.config.publicUrl,
+      logger: ctx.logger,
+    });
+    const context = await auth.$context;
+    const hash = await context.password.hash(password);
+    const had = await context.internalAdapter.findCredentialAccount(user.id);
+    const changed = Boolean(had);
+    if (changed) await context.internalAdapter.updatePassword(user.id, hash);
+    else {
+      // As better-auth's own sign-up links a password: the credential account, keyed by the user's id.
+      await context.internalAdapter.linkAccount({
+        userId: user.id,
+        providerId: 'credential',
+        accountId: user.id,
+        password: hash,
+      });
+    }
+    await context.internalAdapter.deleteUserSessions(user.id);
+    await recordPasswordSet(database.db, email, 'deskpulse user set-password');
+    print(
+      opts.json,
+      { user: { id: user.id, email: user.email }, changed },
+      changed
+        ? `${email}: password changed; their sessions are signed out`
+        : `${email}: password set; they can sign in to the dashboard`,
     );
   });
 }

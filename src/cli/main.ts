@@ -97,6 +97,22 @@ workspace
     }) => (await identity()).runWorkspaceCreate(await context(), opts),
   );
 
+const user = program.command('user').description('Manage the people who sign in');
+user
+  .command('set-password')
+  .description(
+    'Give a person a sign-in password, or a new one, read from stdin; signs out their sessions and lifts a sign-in lockout',
+  )
+  .requiredOption(
+    '--email <email>',
+    'the email they sign in with',
+    parseWith(z.email('must be an email address').max(254)),
+  )
+  .option('--json', 'print structured output')
+  .action(async (opts: { email: string; json?: boolean }) =>
+    (await identity()).runUserSetPassword(await context(), opts),
+  );
+
 const apikey = program.command('apikey').description('Manage workspace API keys');
 const workspaceOption = new Option(
   '--workspace <id>',

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'member.remove',
   'member.role_change',
   'auth.sign_in_failed',
+  'auth.password_set',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS).openapi('AuditAction');
 

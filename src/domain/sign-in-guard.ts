@@ -77,3 +77,22 @@ export async function signInFailed(
     });
   }
 }
+
+/**
+ * An operator set the account's password (`deskpulse user set-password`): a lockout of the account lifts at once,
+ * and each of its workspaces' audit logs says so.
+ */
+export async function recordPasswordSet(db: Db, email: string, actorLabel: string): Promise<void> {
+  const normalised = email.trim().toLowerCase();
+  await failures.forgetAccountFailures(db, accountHashOf(normalised));
+  for (const m of await memberships.listMembershipsByEmail(db, normalised)) {
+    await recordAudit(db, {
+      workspaceId: m.workspaceId,
+      actor: { kind: 'system', label: actorLabel },
+      action: 'auth.password_set',
+      provider: null,
+      outcome: 'ok',
+      target: { kind: 'user', id: m.userId, label: normalised },
+    });
+  }
+}

@@ -88,6 +88,11 @@ export async function forgiveAttempt(db: Db, id: string, key: SignInKey): Promis
     .execute();
 }
 
+/** An operator set the account's password: its failures from every address are forgotten (the lock lifts). */
+export async function forgetAccountFailures(db: Db, accountHash: string): Promise<void> {
+  await db.deleteFrom('sign_in_failures').where('account_hash', '=', accountHash).execute();
+}
+
 /** The daily prune: failures older than any window (at most a day) are noise. */
 export async function deleteFailuresBefore(db: Db, before: Date): Promise<number> {
   const r = await db.deleteFrom('sign_in_failures').where('at', '<', before).executeTakeFirst();

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { freePort } from '../src/db/embedded.ts';
-import { CPU_PROF_FLAGS, DESKPULSE_NODE_FLAGS } from './node-flags.ts';
+import { CPU_PROF_FLAGS, DESKPULSE_NODE_ENV, DESKPULSE_NODE_FLAGS, serverCommand } from './node-flags.ts';
 import { PROVIDER_IDS } from '../src/metrics/helpdesks.ts';
 import { providers } from '../src/providers/index.ts';
 
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
+    ...DESKPULSE_NODE_ENV,
     DESKPULSE_DATA_DIR: dataDir,
     PORT: String(port),
     DESKPULSE_SANDBOX: '1',
@@ -292,9 +293,7 @@ async function main(): Promise<void> {
     console.log(line(header));
     for (const row of table) console.log(line(row));
     console.log('goals: /healthz ≥ 70 % of bare, authenticated reads ≥ 40 %, p99 < 25 ms');
-    console.log(
-      `server: node ${DESKPULSE_NODE_FLAGS.join(' ')} bin/deskpulse.js serve (as bin/deskpulse.js runs it)`,
-    );
+    console.log(`server: ${serverCommand('(as bin/deskpulse.js runs it)')}`);
   } finally {
     stopping = true;
     closeSync(logFd);

@@ -23,7 +23,7 @@ import Papa from 'papaparse';
 import { inferSchema, initParser } from 'udsv';
 import { ZENDESK_EXPORT_HEADERS } from '../emulators/zendesk/export.ts';
 import { freePort } from '../src/db/embedded.ts';
-import { CPU_PROF_FLAGS, DESKPULSE_NODE_FLAGS } from './node-flags.ts';
+import { CPU_PROF_FLAGS, DESKPULSE_NODE_ENV, DESKPULSE_NODE_FLAGS, serverCommand } from './node-flags.ts';
 
 const SIZES = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 const BIN = path.resolve('bin/deskpulse.js');
@@ -180,6 +180,7 @@ async function importOnce(
   // would sit in the server's memory beside the import.
   const env = {
     ...process.env,
+    ...DESKPULSE_NODE_ENV,
     DESKPULSE_DATA_DIR: dataDir,
     PORT: String(port),
     LOG_LEVEL: 'warn',
@@ -282,7 +283,7 @@ try {
 
 const f = (n: number, d = 2) => n.toFixed(d);
 console.log(`\nbench/csv — ${os.cpus().length} cores, node ${process.version}`);
-console.log(`server: node ${DESKPULSE_NODE_FLAGS.join(' ')} bin/deskpulse.js serve (DESKPULSE_SANDBOX=0)`);
+console.log(`server: ${serverCommand('(DESKPULSE_SANDBOX=0)')}`);
 console.log(
   'rows       MB   fastest raw parse      import rows/s  ratio  goal    server RSS idle → peak (import adds)',
 );

@@ -318,6 +318,7 @@ describe('deskpulse CLI on an external database', () => {
       ['workspace', 'list'],
       ['apikey', 'create'],
       ['apikey', 'revoke'],
+      ['user', 'set-password'],
       ['serve'],
       ['migrate'],
     ]) {
@@ -325,6 +326,12 @@ describe('deskpulse CLI on an external database', () => {
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toContain('Usage: deskpulse');
     }
+  });
+
+  it('runs through its own #! line, as npm start and npx run it', async () => {
+    // `env -S MALLOC_MMAP_THRESHOLD_=… node --flags`: the assignment and the flags must both reach a node here.
+    const { stdout } = await run(BIN, ['--version']);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 

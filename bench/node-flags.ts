@@ -10,15 +10,20 @@ import path from 'node:path';
 const shebang = /^#!\/usr\/bin\/env -S ((?:\w+=\S+ )*)node((?: --[\w-]+(?:=\S+)?)*)/.exec(
   readFileSync(path.resolve('bin/deskpulse.js'), 'utf8'),
 );
+if (!shebang && (process.env.BENCH_NODE_FLAGS === undefined || process.env.BENCH_NODE_ENV === undefined)) {
+  // A bench that quietly ran without them would measure something that does not ship.
+  throw new Error('bin/deskpulse.js: its #! line is not `#!/usr/bin/env -S [NAME=VALUE …] node [--flag …]`');
+}
 const words = (s: string | undefined) => (s ?? '').split(' ').filter(Boolean);
 
 export const DESKPULSE_NODE_FLAGS: string[] = words(process.env.BENCH_NODE_FLAGS ?? shebang?.[2]);
 
 export const DESKPULSE_NODE_ENV: Record<string, string> = Object.fromEntries(
-  words(process.env.BENCH_NODE_ENV ?? shebang?.[1]).map((a) => [
-    a.slice(0, a.indexOf('=')),
-    a.slice(a.indexOf('=') + 1),
-  ]),
+  words(process.env.BENCH_NODE_ENV ?? shebang?.[1]).map((a) => {
+    const m = /^(\w+)=(.*)$/.exec(a);
+    if (!m) throw new Error(`BENCH_NODE_ENV: ${a} is not NAME=VALUE`);
+    return [m[1] as string, m[2] as string];
+  }),
 );
 
 /** How a bench's summary names the server it ran. */

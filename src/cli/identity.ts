@@ -138,8 +138,10 @@ export async function runUserSetPassword(
         password: hash,
       });
     }
-    await context.internalAdapter.deleteUserSessions(user.id);
     await recordPasswordSet(database.db, email, 'deskpulse user set-password');
+    // Last, so that a sign-in that checked the old password just before it changed has least time to keep its
+    // session. (An API process may still answer a session it had cached, for up to 500 ms: docs/operations.md.)
+    await context.internalAdapter.deleteUserSessions(user.id);
     print(
       opts.json,
       { user: { id: user.id, email: user.email }, changed },

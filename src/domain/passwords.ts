@@ -5,7 +5,7 @@ export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH };
 
 /**
  * The one password policy, for everything that sets a password (sign-up, `deskpulse workspace create
- * --owner-password-stdin`), after OWASP ASVS 5.0 §6.2
+ * --owner-password-stdin`, `deskpulse user set-password`), after OWASP ASVS 5.0 §6.2
  * (https://github.com/OWASP/ASVS/blob/master/5.0/en/0x15-V6-Authentication.md): at least 12 characters (6.2.1
  * asks for 8 and strongly recommends 15), up to 256 (6.2.9: at least 64), no composition rules (6.2.5), refused
  * when common (6.2.4) or built from the documented context words — the product's name and the user's own email

@@ -486,10 +486,12 @@ async function readFile(
  */
 const SLICE = 16 * 1024;
 
+function* slicesOf(chunk: Uint8Array): Generator<Uint8Array> {
+  for (let at = 0; at < chunk.length; at += SLICE) yield chunk.subarray(at, at + SLICE);
+}
+
 async function* slices(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source) {
-    for (let at = 0; at < chunk.length; at += SLICE) yield chunk.subarray(at, at + SLICE);
-  }
+  for await (const chunk of source) yield* slicesOf(chunk);
 }
 
 async function readZip(
@@ -526,9 +528,9 @@ async function readZip(
   };
   for await (const chunk of source) {
     tail.push(chunk);
-    for (let at = 0; at < chunk.length; at += SLICE) {
+    for (const slice of slicesOf(chunk)) {
       try {
-        unzip.push(chunk.subarray(at, at + SLICE));
+        unzip.push(slice);
       } catch {
         throw new ImportFileError('truncated_file', `${name} is not a complete zip file: upload it again`);
       }

@@ -26,6 +26,26 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+/**
+ * A password read from stdin, held to the policy of sign-up (src/domain/passwords.ts): refused as
+ * "the <what> must be at least 12 characters".
+ */
+async function passwordFromStdin(email: string, what: string): Promise<string> {
+  const password = await readStdin();
+  const problem = await passwordProblem(password, { email });
+  if (problem) throw new AppError('invalid_body', `the ${what} ${problem}`);
+  return password;
+}
+
+/** better-auth on the database this command opened (its own pool), as the server runs it. */
+const authOf = (ctx: CliContext, database: OpenedDatabase) =>
+  createAuth({
+    pool: database.pool,
+    secret: database.authSecret,
+    publicUrl: ctx.config.publicUrl,
+    logger: ctx.logger,
+  });
+
 const print = (json: boolean | undefined, value: unknown, text: string) =>
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 
@@ -39,18 +59,10 @@ export async function runWorkspaceCreate(
     json?: boolean;
   },
 ): Promise<void> {
-  const password = opts.ownerPasswordStdin ? await readStdin() : undefined;
   const email = opts.ownerEmail.toLowerCase();
-  // The same policy as sign-up (src/domain/passwords.ts): "the owner password must be at least 12 characters".
-  const problem = password === undefined ? undefined : await passwordProblem(password, { email });
-  if (problem) throw new AppError('invalid_body', `the owner password ${problem}`);
+  const password = opts.ownerPasswordStdin ? await passwordFromStdin(email, 'owner password') : undefined;
   await withDatabase(ctx, async (database) => {
-    const auth = createAuth({
-      pool: database.pool,
-      secret: database.authSecret,
-      publicUrl: ctx.config.publicUrl,
-      logger: ctx.logger,
-    });
+    const auth = authOf(ctx, database);
     let user = await findUserByEmail(database.db, email);
     if (user && password !== undefined) {
       throw new AppError('conflict', `${email} already has an account; omit --owner-password-stdin`);
@@ -107,9 +119,7 @@ export async function runUserSetPassword(
       `pipe the password on stdin: printf '%s\\n' '…' | deskpulse user set-password --email ${email}`,
     );
   }
-  const password = await readStdin();
-  const problem = await passwordProblem(password, { email });
-  if (problem) throw new AppError('invalid_body', `the password ${problem}`);
+  const password = await passwordFromStdin(email, 'password');
   await withDatabase(ctx, async (database) => {
     const user = await findUserByEmail(database.db, email);
     if (!user) {
@@ -118,12 +128,7 @@ export async function runUserSetPassword(
         `no account has the email ${email}: deskpulse workspace create makes one, or invite them from the dashboard`,
       );
     }
-    const auth = createAuth({
-      pool: database.pool,
-      secret: database.authSecret,
-      publicUrl: ctx.config.publicUrl,
-      logger: ctx.logger,
-    });
+    const auth = authOf(ctx, database);
     const context = await auth.$context;
     const hash = await context.password.hash(password);
     const had = await context.internalAdapter.findCredentialAccount(user.id);

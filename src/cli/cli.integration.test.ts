@@ -167,6 +167,16 @@ describe('deskpulse CLI on an external database', () => {
       const sessions = async () =>
         (await handle.pool.query('select 1 from auth_session where "userId" = $1', [userId])).rowCount;
       expect(await signIn('a first long password')).toBe(401);
+      // workspace create cannot give an existing account a password: it says what does.
+      const again = await cli(
+        ['workspace', 'create', '--name', 'Gamma 2', '--owner-email', email, '--owner-password-stdin'],
+        env,
+        'a first long password\n',
+      );
+      expect(again).toMatchObject({
+        code: 1,
+        stderr: `deskpulse: error: ${email} already has an account: omit --owner-password-stdin, or give it a new password with deskpulse user set-password\n`,
+      });
 
       const set = await cli(
         ['user', 'set-password', '--email', 'Gamma@Gamma.io'],

@@ -65,7 +65,11 @@ export async function runWorkspaceCreate(
     const auth = authOf(ctx, database);
     let user = await findUserByEmail(database.db, email);
     if (user && password !== undefined) {
-      throw new AppError('conflict', `${email} already has an account; omit --owner-password-stdin`);
+      throw new AppError(
+        'conflict',
+        `${email} already has an account: omit --owner-password-stdin, or give it a new password with ` +
+          'deskpulse user set-password',
+      );
     }
     if (!user) {
       const name = opts.ownerName ?? email.split('@')[0] ?? email;

@@ -27,6 +27,11 @@ import type { ImportFormat } from '../metrics/types.ts';
 export const MAX_LINE_CHARS = 4 * 1024 * 1024;
 export const MAX_COLUMNS = 1000;
 const MAX_HEADER_CHARS = 1024 * 1024;
+/** The longest unfinished record joined to the next chunk as bytes (a longer one is joined as text). */
+const JOIN_MAX = 64 * 1024;
+const LF = 10;
+/** Whether a string is ASCII: UTF-8 then writes one byte a character (two or more for any other). */
+const ascii = (s: string) => Buffer.byteLength(s, 'utf8') === s.length;
 /** Row errors listed in full; the rest are counted. */
 export const MAX_ROW_ERRORS = 100;
 
@@ -207,11 +212,24 @@ class CsvPart {
       );
     }
     let text: string;
+    // The new text's length and its last line break: a line is bounded across chunks.
+    let fresh: number;
+    let nl: number;
     if (!this.midCharacter && isAscii(bytes)) {
       // Most exports are ASCII chunk after chunk: the bytes are the text (latin1 maps each byte to its char, as
       // UTF-8 does below 0x80), without the UTF-8 decoder's per-byte work. Only between characters: a chunk
       // that continues one the last chunk cut off goes to the decoder holding its first bytes.
-      text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+      fresh = bytes.length;
+      nl = bytes.lastIndexOf(LF);
+      const partial = this.partial;
+      if (this.parser !== undefined && partial.length > 0 && partial.length <= JOIN_MAX && ascii(partial)) {
+        // The record the last text ended in, joined to this text as bytes: one flat string, which the scan reads
+        // ~20 % faster than the two-part string `partial + text` would be (bench/csv).
+        text = Buffer.concat([Buffer.from(partial, 'latin1'), bytes]).toString('latin1');
+        this.partial = '';
+      } else {
+        text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+      }
     } else {
       this.decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: this.begun });
       try {
@@ -223,10 +241,11 @@ class CsvPart {
         );
       }
       this.midCharacter = endsMidCharacter(bytes);
+      fresh = text.length;
+      nl = text.lastIndexOf('\n');
     }
     if (bytes.length > 0) this.begun = true;
-    const nl = text.lastIndexOf('\n');
-    this.sinceNewline = nl < 0 ? this.sinceNewline + text.length : text.length - nl - 1;
+    this.sinceNewline = nl < 0 ? this.sinceNewline + fresh : fresh - nl - 1;
     if (this.sinceNewline > MAX_LINE_CHARS) {
       throw new ImportFileError(
         'malformed_csv',

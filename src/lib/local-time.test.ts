@@ -111,4 +111,19 @@ describe('parseTimestamp', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('reads every date of the calendar as Date.UTC does, leap days and centuries included', () => {
+    const wrong: string[] = [];
+    // Every day from 1600 to 2400, at a time of day that walks through the hours, minutes and seconds.
+    for (let t = Date.UTC(1600, 0, 1), i = 0; t < Date.UTC(2401, 0, 1); t += 86_400_000 + 1_001, i++) {
+      const written = new Date(t).toISOString();
+      const spaced = written.slice(0, 23).replace('T', ' ');
+      if (parseTimestamp(written, null) !== t) wrong.push(written);
+      // Local to a timezone (each new day costs an Intl lookup): every 25th day.
+      if (i % 25 === 0 && parseTimestamp(spaced, 'UTC') !== t) wrong.push(spaced);
+    }
+    // Two-digit years read as Date.UTC reads them (1900–1999).
+    expect(parseTimestamp('0026-03-01 00:00', 'UTC')).toBe(Date.UTC(26, 2, 1));
+    expect(wrong).toEqual([]);
+  });
 });

@@ -40,6 +40,16 @@ const classOf = (v: string): RowProblem['valueClass'] =>
         ? 'date'
         : 'text';
 
+/** Whether `v[from, to)` is 1–`max` ASCII digits: what `/^\d{1,max}$/` tests, without a regex call per value. */
+function digits(v: string, from: number, to: number, max: number): boolean {
+  if (to <= from || to - from > max) return false;
+  for (let i = from; i < to; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export class RowValues {
   fields: readonly string[] = [];
   /** oneOf's answers by value as written, per word list: a column of statuses has a handful of spellings. */
@@ -72,7 +82,7 @@ export class RowValues {
   id(i: number): string {
     const v = this.required(i);
     // 1.03006E+13, or 1,03006E+13 where the spreadsheet writes a decimal comma.
-    if (/^\d+([.,]\d+)?e\+\d+$/i.test(v)) {
+    if (v.includes('+') && /^\d+([.,]\d+)?e\+\d+$/i.test(v)) {
       throw new ImportFileError('spreadsheet_resave', `the ${this.format} export ${RESAVED}`);
     }
     if (v.length > 200) this.reject(i, 'is longer than 200 characters');
@@ -108,7 +118,7 @@ export class RowValues {
       if (optional) return null;
       this.reject(i, 'is empty');
     }
-    if (!/^\d{1,15}$/.test(v)) this.reject(i, 'is not a whole number');
+    if (!digits(v, 0, v.length, 15)) this.reject(i, 'is not a whole number');
     return Number(v);
   }
 
@@ -116,7 +126,12 @@ export class RowValues {
   duration(i: number): number | null {
     const v = this.raw(i);
     if (v === '') return null;
-    if (!/^\d{1,15}(\.\d{1,6})?$/.test(v)) this.reject(i, 'is not a number of seconds or minutes');
+    // Up to 15 digits, then a point and up to 6 more.
+    const point = v.indexOf('.');
+    const whole = point < 0 ? v.length : point;
+    if (!digits(v, 0, whole, 15) || (point >= 0 && !digits(v, point + 1, v.length, 6))) {
+      this.reject(i, 'is not a number of seconds or minutes');
+    }
     return Number(v);
   }
 

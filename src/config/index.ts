@@ -157,7 +157,10 @@ export interface JobsConfig {
   scheduler: boolean;
   /** Jobs of one queue a worker process runs at once. */
   concurrency: number;
-  /** A refresh not finished within this is presumed dead (its worker crashed) and retried. */
+  /**
+   * A refresh job's pg-boss lease: past it the job is handed out again, which takes the refresh over only when its
+   * attempt has stopped heartbeating (a live refresh longer than the lease runs on alone).
+   */
   leaseSeconds: number;
   /**
    * A running refresh writes a heartbeat several times within this; one without a heartbeat for this long is

@@ -363,7 +363,7 @@ describe('lost refreshes (no heartbeat)', () => {
     await t.deps.db.deleteFrom('metric_refreshes').where('id', '=', id).execute();
   });
 
-  it('starts an attempt of a running refresh only for its own job, or once it is silent', async () => {
+  it('starts an attempt of a running refresh only once it is silent, its own job handed out again included', async () => {
     const { workspace } = await seedWorkspace(t, 'Heartbeat');
     const c = { workspaceId: workspace.id };
     const id = 'ref_0000000000000000c0b5';
@@ -373,19 +373,20 @@ describe('lost refreshes (no heartbeat)', () => {
     // Another job (a duplicate) finds a live attempt: it does not start one.
     expect(await start('job-b')).toBeUndefined();
     expect(await start(null)).toBeUndefined();
-    // pg-boss hands the attempt's own job out again (its lease ran out): that is a takeover.
-    expect(await start('job-a')).toMatchObject({ state: 'running', attempts: 2 });
+    // pg-boss hands the attempt's own job out again (its lease ran out) while the attempt heartbeats: a refresh
+    // longer than the lease runs on alone.
+    expect(await start('job-a')).toBeUndefined();
     // Silent past the timeout: any job takes it over.
     await t.deps.db
       .updateTable('metric_refreshes')
       .set({ heartbeat_at: new Date(Date.now() - 3 * MINUTE) })
       .where('id', '=', id)
       .execute();
-    expect(await start('job-c')).toMatchObject({ state: 'running', attempts: 3 });
+    expect(await start('job-c')).toMatchObject({ state: 'running', attempts: 2 });
     // A heartbeat of a superseded attempt writes nothing.
-    await refreshes.recordHeartbeat(t.deps.db, id, 2, { done: 99, total: 100 });
-    expect(await refreshes.findRefresh(t.deps.db, id)).toMatchObject({ attempts: 3, progressDone: 0 });
-    await refreshes.recordHeartbeat(t.deps.db, id, 3, { done: 7, total: 100 });
+    await refreshes.recordHeartbeat(t.deps.db, id, 1, { done: 99, total: 100 });
+    expect(await refreshes.findRefresh(t.deps.db, id)).toMatchObject({ attempts: 2, progressDone: 0 });
+    await refreshes.recordHeartbeat(t.deps.db, id, 2, { done: 7, total: 100 });
     expect(await refreshes.findRefresh(t.deps.db, id)).toMatchObject({ progressDone: 7, progressTotal: 100 });
     await t.deps.db.deleteFrom('metric_refreshes').where('id', '=', id).execute();
   });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../emulators/dataset/generate.ts';
 import * as refreshes from '../db/repositories/refreshes.ts';
@@ -19,6 +20,7 @@ import { BIN } from '../../test/processes.ts';
  * lease expires, and exactly one snapshot per (connection, period) results — nothing doubled, nothing partial.
  */
 const LEASE_SECONDS = '8';
+const HEARTBEAT_TIMEOUT_SECONDS = '3';
 
 let helpdesks: TestHelpdesks;
 let t: TestApp;
@@ -50,6 +52,8 @@ function worker(): ChildProcess {
       LOG_LEVEL: 'warn',
       DESKPULSE_SCHEDULER: '0',
       DESKPULSE_JOB_MAINTENANCE_SECONDS: '1',
+      // Shorter than the lease: when the lease runs out, a killed worker's attempt is silent, a live one is not.
+      DESKPULSE_REFRESH_HEARTBEAT_TIMEOUT_SECONDS: HEARTBEAT_TIMEOUT_SECONDS,
     }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -122,6 +126,52 @@ describe('a worker killed mid-refresh', () => {
       .where('id', '=', c.connectionId)
       .executeTakeFirstOrThrow();
     expect(connection).toEqual({ status: 'ok', last_refresh_status: 'ok', consecutive_failures: 0 });
+  }, 120_000);
+
+  it('runs on alone past its lease while it heartbeats: its job handed out again does not start a second attempt', async () => {
+    for (const old of children.splice(0)) old.kill('SIGKILL');
+    // ~16 paged calls at 1.6 s: ~26 s, past the 8 s lease and pg-boss's retry of the expired job 5–10 s later.
+    helpdesks.emulators.intercom.knobs.latencyMs = 1600;
+    try {
+      const { c, refresh } = await queueRefresh();
+      worker();
+      await underWay(refresh.id);
+      const { job_id: jobId } = await t.deps.db
+        .selectFrom('metric_refreshes')
+        .select('job_id')
+        .where('id', '=', refresh.id)
+        .executeTakeFirstOrThrow();
+      expect(jobId).toBeTruthy();
+      // pg-boss expired the job, handed it out again, and the handler found the refresh alive and did nothing.
+      await waitFor(
+        'the expired job to be handed out again and let go',
+        async () => {
+          const { rows } = await sql<{ state: string; retry_count: number }>`
+            select state, retry_count from pgboss.job where id = ${jobId}::uuid`.execute(t.deps.db);
+          const r = await refreshes.findRefresh(t.deps.db, refresh.id);
+          expect(r).toMatchObject({ state: 'running', attempts: 1 });
+          return (rows[0]?.retry_count ?? 0) >= 1 && rows[0]?.state === 'completed';
+        },
+        40_000,
+      );
+      await waitFor(
+        'the refresh to finish',
+        async () => (await refreshes.findRefresh(t.deps.db, refresh.id))?.state !== 'running',
+        60_000,
+      );
+      expect(await refreshes.findRefresh(t.deps.db, refresh.id)).toMatchObject({
+        state: 'succeeded',
+        attempts: 1,
+      });
+      const periods = await t.deps.db
+        .selectFrom('metric_snapshots')
+        .select('period')
+        .where('workspace_id', '=', c.workspaceId)
+        .execute();
+      expect(periods).toHaveLength(13);
+    } finally {
+      helpdesks.emulators.intercom.knobs.latencyMs = 150;
+    }
   }, 120_000);
 
   it('finishes its running refresh on SIGTERM before exiting', async () => {

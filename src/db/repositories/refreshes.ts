@@ -184,8 +184,10 @@ const lastSignOfLife = sql<Date>`coalesce(heartbeat_at, started_at)`;
 
 /**
  * Starts an attempt, unless the refresh is finished or another attempt is alive: a refresh that is queued or
- * retrying starts; a running one only when pg-boss hands its own job out again (the job's lease ran out) or
- * nothing has heard from it for `deadAfterSeconds`. Returns undefined when it does not start.
+ * retrying starts; a running one only when nothing has heard from it for `deadAfterSeconds`. Its own pg-boss job
+ * handed out again (the job's lease ran out) does not start it while its attempt still heartbeats: a refresh of a
+ * large account may run longer than the lease, and a second attempt beside it would call the helpdesk twice and
+ * restart it at every lease. Returns undefined when it does not start.
  */
 export async function markRunning(
   db: Db,
@@ -208,13 +210,7 @@ export async function markRunning(
     .where((eb) =>
       eb.or([
         eb('state', 'in', ['queued', 'retrying']),
-        eb.and([
-          eb('state', '=', 'running'),
-          eb.or([
-            ...(attempt.jobId === null ? [] : [eb('job_id', '=', attempt.jobId)]),
-            eb(lastSignOfLife, '<', secondsAgo(attempt.deadAfterSeconds)),
-          ]),
-        ]),
+        eb.and([eb('state', '=', 'running'), eb(lastSignOfLife, '<', secondsAgo(attempt.deadAfterSeconds))]),
       ]),
     )
     .returningAll()

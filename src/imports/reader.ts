@@ -223,8 +223,9 @@ class CsvPart {
       nl = bytes.lastIndexOf(LF);
       const partial = this.partial;
       if (this.parser !== undefined && partial.length > 0 && partial.length <= JOIN_MAX && ascii(partial)) {
-        // The record the last text ended in, joined to this text as bytes: one flat string, which the scan reads
-        // ~20 % faster than the two-part string `partial + text` would be (bench/csv).
+        // The record the last text ended in, joined to this text as bytes: one flat string. The scan reads it
+        // faster than the two-part string `partial + text` (scanning bench/csv's 1M-row file in 64 KiB chunks:
+        // 1.01–1.06 s against 1.20–1.37 s).
         text = Buffer.concat([Buffer.from(partial, 'latin1'), bytes]).toString('latin1');
         this.partial = '';
       } else {

@@ -78,10 +78,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     // First, so that an error in the frame itself is still answered and logged (renderError).
     c.set('deps', deps);
     c.set('principal', null);
+    c.set('logger', undefined);
     return headers(c, async () => {
       const start = performance.now();
-      const logger = deps.logger.child({ reqId: c.get('requestId') });
-      c.set('logger', logger);
       try {
         await writes(c, async () => {
           await limitBody(c, next);
@@ -96,8 +95,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       // balancer or an orchestrator sends every few seconds while they succeed. At info their lines would drown
       // the API's; a failing probe is logged at info like any other request.
       const quiet = path.startsWith('/_sandbox/') || (status < 300 && PROBES.has(path));
-      logger[quiet ? 'debug' : 'info'](
-        { method: c.req.method, path, status, durationMs: Math.round(performance.now() - start) },
+      // With the request id as a field, not a child logger's binding: the same line, without a child a request.
+      deps.logger[quiet ? 'debug' : 'info'](
+        {
+          reqId: c.get('requestId'),
+          method: c.req.method,
+          path,
+          status,
+          durationMs: Math.round(performance.now() - start),
+        },
         'request',
       );
     });

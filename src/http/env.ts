@@ -28,7 +28,8 @@ export interface AppEnv {
   Variables: {
     deps: AppDeps;
     requestId: string;
-    logger: Logger;
+    /** Made on first use: requestLogger (src/http/request-logger.ts). */
+    logger: Logger | undefined;
     principal: Principal | null;
   };
 }

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isDatabaseUnavailable } from '../domain/database.ts';
 import { AppError, type AppErrorCode } from '../lib/app-error.ts';
 import type { AppEnv } from './env.ts';
+import { requestLogger } from './request-logger.ts';
 
 /** The one code → status table. Every error response of the API comes through `renderError`. */
 export const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
@@ -45,21 +46,17 @@ function fromHttpException(e: HTTPException): AppError {
   return new AppError('internal_error', 'internal error');
 }
 
-/** The request's logger; the process's before the frame has made one (an error in the frame itself). */
-const loggerOf = (c: Context<AppEnv>) =>
-  (c.get('logger') as AppEnv['Variables']['logger'] | undefined) ?? c.get('deps').logger;
-
 export function renderError(err: unknown, c: Context<AppEnv>): Response {
   let appError: AppError;
   if (err instanceof AppError) appError = err;
   else if (err instanceof HTTPException && err.status < 500) appError = fromHttpException(err);
   else if (isDatabaseUnavailable(err)) {
     // An outage, not a bug: the database monitor logs it once; the caller may retry (src/db/health.ts).
-    loggerOf(c).debug({ err }, 'database unavailable');
+    requestLogger(c).debug({ err }, 'database unavailable');
     appError = new AppError('not_ready', 'the database is unavailable; try again shortly');
   } else {
     // A bug: log it with the request id, answer generically (no stack, no internals, no secrets).
-    loggerOf(c).error({ err }, 'unhandled error');
+    requestLogger(c).error({ err }, 'unhandled error');
     appError = new AppError('internal_error', `internal error (request id ${c.get('requestId')})`);
   }
   const body = {

@@ -13,6 +13,7 @@ import { AppError } from '../../lib/app-error.ts';
 import { clientAddress } from '../client-address.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
+import { requestLogger } from '../request-logger.ts';
 
 const signUp = defineRoute('public', {
   method: 'post',
@@ -99,7 +100,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(signIn, async (c) => {
     const { db, config, auth } = c.get('deps');
     const credentials = c.req.valid('json');
-    const deps = { db, logger: c.get('logger') };
+    const deps = { db, logger: requestLogger(c) };
     const address = clientAddress(c, config.auth.trustedProxies);
     // Refused here (429) before any password hash is computed when the account or address is over its limit.
     const attempt = await beginSignIn(deps, config.auth.signIn, { email: credentials.email, address });

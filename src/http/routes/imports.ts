@@ -14,6 +14,7 @@ import { workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
 import { uploadedFiles } from '../uploads.ts';
+import { requestLogger } from '../request-logger.ts';
 
 const binary = { schema: { type: 'string' as const, format: 'binary' } };
 
@@ -126,7 +127,7 @@ export function registerImportRoutes(app: OpenAPIHono<AppEnv>): void {
     if (length > maxBytes) throw new AppError('payload_too_large', `the upload is over ${maxBytes} bytes`);
     const files = uploadedFiles(c.req.raw);
     const record = await imports.runImport(
-      { db: c.get('deps').db, jobs: c.get('deps').jobs, logger: c.get('logger'), maxBytes },
+      { db: c.get('deps').db, jobs: c.get('deps').jobs, logger: requestLogger(c), maxBytes },
       {
         workspaceId: caller.workspaceId,
         actor: caller,

@@ -25,6 +25,7 @@ import { workspacePrincipalOf } from '../authorize.ts';
 import type { AppEnv } from '../env.ts';
 import { defineRoute, jsonContent as json } from '../route.ts';
 import { cachedJson } from '../read-cache.ts';
+import { requestLogger } from '../request-logger.ts';
 
 /** The connection as the API shows it: never a token; its schedule as the scheduler sees it. */
 export const connectionDto = (c: connections.Connection) =>
@@ -36,7 +37,7 @@ export const connectionsDepsOf = (c: Context<AppEnv>): connections.ConnectionsDe
     db: d.db,
     keyring: d.keyring,
     config: d.config,
-    logger: c.get('logger'),
+    logger: requestLogger(c),
     resolve: d.resolveProvider,
     jobs: d.jobs,
   };
@@ -273,7 +274,7 @@ export function registerIntegrationRoutes(app: OpenAPIHono<AppEnv>): void {
       return dashboardRedirect(c, provider, {});
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      c.get('logger').info({ provider, code: e.code }, 'oauth callback failed');
+      requestLogger(c).info({ provider, code: e.code }, 'oauth callback failed');
       return dashboardRedirect(c, provider, { error: e.code });
     }
   });

@@ -20,6 +20,7 @@ import { registry } from '../../lib/telemetry.ts';
 import { PROVIDER_IDS } from '../../metrics/helpdesks.ts';
 import type { AppEnv } from '../env.ts';
 import { REQUEST_ID_HEADER } from '../route.ts';
+import { requestLogger } from '../request-logger.ts';
 
 /**
  * Fleet-wide gauges, read from Postgres on every scrape into a registry of their own, so any process (API or
@@ -176,7 +177,7 @@ export function registerPrometheusRoutes(app: OpenAPIHono<AppEnv>): void {
   });
   app.openapi(prometheus, async (c) => {
     checkMetricsAccess(c, c.get('deps').config.metricsToken);
-    const body = await prometheusText(c.get('deps').db, c.get('logger'));
+    const body = await prometheusText(c.get('deps').db, requestLogger(c));
     return c.text(body, 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE });
   });
 }

@@ -448,3 +448,11 @@ export async function startWebhookReceiver(): Promise<{
       }),
   };
 }
+
+/** A workspace's stored snapshots: each one's period and the refresh that wrote it. */
+export const snapshotsOf = (t: TestApp, workspaceId: string) =>
+  t.deps.db
+    .selectFrom('metric_snapshots')
+    .select(['period', 'refresh_id'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();

@@ -14,6 +14,7 @@ import {
   waitFor,
   type TestApp,
   type TestHelpdesks,
+  snapshotsOf,
 } from '../../test/helpers.ts';
 import { touchIdleConnections } from './connections/index.ts';
 import { requestRefresh, runRefresh, type Refresh } from './metrics.ts';
@@ -343,11 +344,7 @@ describe('lost refreshes (no heartbeat)', () => {
       .where('workspace_id', '=', c.workspaceId)
       .execute();
     expect(rows.map((r) => r.id)).toEqual([id]);
-    const periods = await t.deps.db
-      .selectFrom('metric_snapshots')
-      .select('period')
-      .where('workspace_id', '=', c.workspaceId)
-      .execute();
+    const periods = await snapshotsOf(t, c.workspaceId);
     expect(periods).toHaveLength(13);
     expect(new Set(periods.map((p) => p.period)).size).toBe(13);
   });

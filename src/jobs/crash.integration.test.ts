@@ -8,6 +8,7 @@ import {
   cliEnv,
   createTestApp,
   seedTokenConnections,
+  snapshotsOf,
   startHelpdesks,
   waitFor,
   type TestApp,
@@ -92,12 +93,7 @@ describe('a worker killed mid-refresh', () => {
     const killed = await refreshes.findRefresh(t.deps.db, refresh.id);
     expect(killed?.state).toBe('running');
     expect(killed?.attempts).toBe(1);
-    const before = await t.deps.db
-      .selectFrom('metric_snapshots')
-      .select('period')
-      .where('workspace_id', '=', c.workspaceId)
-      .execute();
-    expect(before).toEqual([]);
+    expect(await snapshotsOf(t, c.workspaceId)).toEqual([]);
 
     worker();
     await waitFor(
@@ -111,11 +107,7 @@ describe('a worker killed mid-refresh', () => {
     const done = await refreshes.findRefresh(t.deps.db, refresh.id);
     expect(done?.state).toBe('succeeded');
     expect(done?.attempts).toBe(2);
-    const rows = await t.deps.db
-      .selectFrom('metric_snapshots')
-      .select(['period', 'refresh_id'])
-      .where('workspace_id', '=', c.workspaceId)
-      .execute();
+    const rows = await snapshotsOf(t, c.workspaceId);
     const periods = rows.map((r) => r.period);
     expect(new Set(periods).size).toBe(periods.length);
     expect(periods).toHaveLength(13); // current + 12 backfilled weeks
@@ -163,12 +155,7 @@ describe('a worker killed mid-refresh', () => {
         state: 'succeeded',
         attempts: 1,
       });
-      const periods = await t.deps.db
-        .selectFrom('metric_snapshots')
-        .select('period')
-        .where('workspace_id', '=', c.workspaceId)
-        .execute();
-      expect(periods).toHaveLength(13);
+      expect(await snapshotsOf(t, c.workspaceId)).toHaveLength(13);
     } finally {
       helpdesks.emulators.intercom.knobs.latencyMs = 150;
     }

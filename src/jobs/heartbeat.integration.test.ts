@@ -11,6 +11,7 @@ import {
   waitFor,
   type TestApp,
   type TestHelpdesks,
+  snapshotsOf,
 } from '../../test/helpers.ts';
 import { BIN } from '../../test/processes.ts';
 
@@ -103,11 +104,7 @@ describe('a worker killed mid-refresh', () => {
     const done = await refreshes.findRefresh(t.deps.db, refresh.id);
     expect(done).toMatchObject({ state: 'succeeded', attempts: 2, errorCode: null });
     expect(done?.progressDone).toBe(done?.progressTotal);
-    const rows = await t.deps.db
-      .selectFrom('metric_snapshots')
-      .select(['period', 'refresh_id'])
-      .where('workspace_id', '=', c.workspaceId)
-      .execute();
+    const rows = await snapshotsOf(t, c.workspaceId);
     const periods = rows.map((r) => r.period);
     expect(new Set(periods).size).toBe(periods.length);
     expect(periods).toHaveLength(13); // current + 12 backfilled weeks

@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     return jsonLimit(c, next);
   };
   // What every request goes through, as one middleware (each layer of Hono's chain costs a little on every
-  // request): the response headers, the request's deps and logger, the same-origin rule for writes, the body
+  // request): the response headers, the request's deps, the same-origin rule for writes, the body
   // limit, then the access log line.
   const frame: MiddlewareHandler<AppEnv> = (c, next) => {
     // First, so that an error in the frame itself is still answered and logged (renderError).

@@ -21,7 +21,7 @@ import { BIN } from '../../test/processes.ts';
  * lease expires, and exactly one snapshot per (connection, period) results — nothing doubled, nothing partial.
  */
 const LEASE_SECONDS = '8';
-const HEARTBEAT_TIMEOUT_SECONDS = '3';
+const HEARTBEAT_TIMEOUT_SECONDS = '6';
 
 let helpdesks: TestHelpdesks;
 let t: TestApp;
@@ -53,7 +53,8 @@ function worker(): ChildProcess {
       LOG_LEVEL: 'warn',
       DESKPULSE_SCHEDULER: '0',
       DESKPULSE_JOB_MAINTENANCE_SECONDS: '1',
-      // Shorter than the lease: when the lease runs out, a killed worker's attempt is silent, a live one is not.
+      // Shorter than the lease and pg-boss's retry delay after it (5–10 s): when its job is handed out again, a
+      // killed worker's attempt is silent, a live one (beating every 1.5 s) is not.
       DESKPULSE_REFRESH_HEARTBEAT_TIMEOUT_SECONDS: HEARTBEAT_TIMEOUT_SECONDS,
     }),
     stdio: ['ignore', 'ignore', 'inherit'],

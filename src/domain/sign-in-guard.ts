@@ -65,17 +65,11 @@ export async function signInFailed(
     { event: 'sign_in_failed', emailHash: attempt.key.accountHash, address: attempt.key.address },
     'sign-in failed',
   );
-  const normalised = email.trim().toLowerCase();
-  for (const m of await memberships.listMembershipsByEmail(deps.db, normalised)) {
-    await recordAudit(deps.db, {
-      workspaceId: m.workspaceId,
-      actor: { kind: 'system', label: `sign-in from ${attempt.key.address}` },
-      action: 'auth.sign_in_failed',
-      provider: null,
-      outcome: 'wrong_password',
-      target: { kind: 'user', id: m.userId, label: normalised },
-    });
-  }
+  await auditEachWorkspace(deps.db, email, {
+    actorLabel: `sign-in from ${attempt.key.address}`,
+    action: 'auth.sign_in_failed',
+    outcome: 'wrong_password',
+  });
 }
 
 /**
@@ -83,15 +77,24 @@ export async function signInFailed(
  * and each of its workspaces' audit logs says so.
  */
 export async function recordPasswordSet(db: Db, email: string, actorLabel: string): Promise<void> {
+  await failures.forgetAccountFailures(db, accountHashOf(email));
+  await auditEachWorkspace(db, email, { actorLabel, action: 'auth.password_set', outcome: 'ok' });
+}
+
+/** An event about the account with this email, in the audit log of each workspace it belongs to (none: nothing). */
+async function auditEachWorkspace(
+  db: Db,
+  email: string,
+  event: { actorLabel: string; action: 'auth.sign_in_failed' | 'auth.password_set'; outcome: string },
+): Promise<void> {
   const normalised = email.trim().toLowerCase();
-  await failures.forgetAccountFailures(db, accountHashOf(normalised));
   for (const m of await memberships.listMembershipsByEmail(db, normalised)) {
     await recordAudit(db, {
       workspaceId: m.workspaceId,
-      actor: { kind: 'system', label: actorLabel },
-      action: 'auth.password_set',
+      actor: { kind: 'system', label: event.actorLabel },
+      action: event.action,
       provider: null,
-      outcome: 'ok',
+      outcome: event.outcome,
       target: { kind: 'user', id: m.userId, label: normalised },
     });
   }

@@ -78,7 +78,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     // First, so that an error in the frame itself is still answered and logged (renderError).
     c.set('deps', deps);
     c.set('principal', null);
-    c.set('logger', undefined);
     return headers(c, async () => {
       const start = performance.now();
       try {

@@ -113,11 +113,10 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
-/** Days in a month of the year `Date.UTC` reads (it takes 0–99 as 1900–1999). */
+/** Days in a month of a year. */
 function daysIn(year: number, month: number): number {
   if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  const y = year < 100 ? 1900 + year : year;
-  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 /** Epoch ms of a timestamp, or what is wrong with it. `timezone` reads values that carry no offset. */
@@ -164,14 +163,11 @@ export function parseTimestamp(text: string, timezone: string | null): number | 
       }
     }
   }
-  if (day > daysIn(year, month)) return 'invalid';
   // As Date.UTC reads a year: 0–99 as 1900–1999.
+  const fullYear = year < 100 ? 1900 + year : year;
+  if (day > daysIn(fullYear, month)) return 'invalid';
   const local =
-    daysFromCivil(year < 100 ? 1900 + year : year, month, day) * DAY +
-    hour * HOUR +
-    minute * MINUTE +
-    second * 1000 +
-    ms;
+    daysFromCivil(fullYear, month, day) * DAY + hour * HOUR + minute * MINUTE + second * 1000 + ms;
   if (i === n) return timezone === null ? 'no_offset' : cacheFor(timezone).toUtc(local);
   const sign = s.charCodeAt(i);
   if ((sign === 90 || sign === 122) && i + 1 === n) return local;
